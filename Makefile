@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+# Both set up first (`make setup`), which is quick and harmless when already done.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.eikg-installed
+
+.PHONY: setup test demo neo4j-start neo4j-stop bench clean
+
+setup: $(STAMP)
+	@$(BIN)/eikg neo4j install
+
+$(STAMP): pyproject.toml scripts/check-prereqs.sh
+	@PYTHON=$(PYTHON) ./scripts/check-prereqs.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,model]'
+	@$(BIN)/python -c 'import eikg.ingest.model as m; m.load_model(); print("setup: spaCy model ready")'
+	@touch $(STAMP)
+
+# Tests talk to a real Neo4j: the local one (started here when needed) unless NEO4J_URI points elsewhere.
+test: setup
+	@if [ -z "$$NEO4J_URI" ]; then $(BIN)/eikg neo4j start; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: setup
+	$(BIN)/eikg demo
+
+neo4j-start: setup
+	$(BIN)/eikg neo4j start
+
+neo4j-stop:
+	@test -x $(BIN)/eikg && $(BIN)/eikg neo4j stop || true
+
+bench: setup
+	@if [ -z "$$NEO4J_URI" ]; then $(BIN)/eikg neo4j start; fi
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf out build *.egg-info
