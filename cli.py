@@ -7,9 +7,16 @@ driver's connection errors become one line on stderr and exit code 1.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Optional
+
+import neo4j
 import typer
+from neo4j.exceptions import DriverError, Neo4jError
 
 from eikg.errors import EikgError
+from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
 
 app = typer.Typer(
     name="eikg",
@@ -24,6 +31,56 @@ def fail(message: str) -> None:
     """Print one line on stderr and exit 1."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
+
+
+# Connection options shared by every command that touches the graph:
+#   def cmd(uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+#           database: DatabaseOpt = None):
+#       with open_graph(uri, user, password, database) as (driver, settings): ...
+UriOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--uri",
+        envvar="NEO4J_URI",
+        help="Neo4j URI (bolt:// or neo4j://); default: the local server eikg manages.",
+    ),
+]
+UserOpt = Annotated[
+    Optional[str], typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user; default: neo4j.")
+]
+PasswordOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--password",
+        envvar="NEO4J_PASSWORD",
+        help="Neo4j password; default: the local server's generated password.",
+    ),
+]
+DatabaseOpt = Annotated[
+    Optional[str],
+    typer.Option("--database", envvar="NEO4J_DATABASE", help="Database; default: the server's."),
+]
+
+
+@contextmanager
+def open_graph(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Iterator[tuple[neo4j.Driver, Settings]]:
+    """Open a verified driver for a command; eikg and driver errors exit 1 with one line.
+
+    Pass ``settings.database`` as ``database_=`` (or to ``driver.session``).
+    """
+    try:
+        settings = resolve_settings(uri, user, password, database)
+        with connect(settings) as driver:
+            yield driver, settings
+    except EikgError as err:
+        fail(str(err))
+    except (DriverError, Neo4jError) as err:
+        fail(describe_error(err, settings))
 
 
 @app.callback()
