@@ -1,0 +1,301 @@
+"""Articles in, extractions out: the streaming extraction pipeline.
+
+``extract`` feeds articles through one spaCy pipeline with ``nlp.pipe`` (batched,
+optionally in several processes), turns the drafts the eikg components leave on
+each Doc (``ingest/drafts.py``) into ``eikg.records`` with canonical keys
+(``ingest/resolve.py``), and yields one ``Extraction`` per article, in input
+order. Nothing is held beyond the batches in flight and the resolver's table of
+distinct names.
+
+A text longer than ``nlp.max_length`` is cut into chunks at paragraph, line or
+sentence boundaries; offsets stay relative to the article and the chunks'
+drafts merge into one extraction (same normalised name and compatible type =
+one entity).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eikg.ingest.drafts import EntityDraft, RelationDraft
+from eikg.ingest.model import DEFAULT_MODEL, load_model
+from eikg.ingest.resolve import Resolver, compatible, normalise_name
+from eikg.records import (
+    Article,
+    Entity,
+    EntityType,
+    Evidence,
+    Extraction,
+    Relation,
+    RelationType,
+    Span,
+)
+
+if not Doc.has_extension("eikg_publisher"):
+    # The publisher's name, for components that resolve "our school".
+    Doc.set_extension("eikg_publisher", default=None)
+
+
+def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """The eikg pipeline (``ingest.nlp.build_nlp``), or the bare model until it exists."""
+    try:
+        from eikg.ingest.nlp import build_nlp
+    except ModuleNotFoundError as exc:
+        if exc.name != "eikg.ingest.nlp":
+            raise
+        return load_model(model)
+    return build_nlp(model=model)
+
+
+def extract(
+    articles: Iterable[Article],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 32,
+    workers: int = 1,
+    model: str = DEFAULT_MODEL,
+    max_length: int | None = None,
+    resolver: Resolver | None = None,
+) -> Iterator[Extraction]:
+    """Extract entities and relations from ``articles``, one ``Extraction`` each.
+
+    ``nlp`` defaults to the eikg pipeline built on ``model``. ``workers`` > 1
+    runs spaCy in that many processes. ``max_length`` (default
+    ``nlp.max_length``) is the longest text handed to spaCy at once.
+    ``resolver`` carries canonical keys across calls (a fresh one by default).
+    """
+    if nlp is None:
+        nlp = build_pipeline(model)
+    if resolver is None:
+        resolver = Resolver()
+    limit = max_length or nlp.max_length
+    pending: dict[int, _Pending] = {}
+
+    def docs() -> Iterator[tuple[Doc, tuple[int, int]]]:
+        for seq, article in enumerate(articles):
+            chunks = split_text(article.text, limit)
+            pending[seq] = _Pending(article, len(chunks))
+            for offset, chunk in chunks:
+                doc = nlp.make_doc(chunk)
+                doc._.eikg_published = article.published
+                doc._.eikg_publisher = article.publisher
+                yield doc, (seq, offset)
+
+    for doc, (seq, offset) in nlp.pipe(
+        docs(), as_tuples=True, batch_size=batch_size, n_process=workers
+    ):
+        state = pending[seq]
+        state.merger.add(doc._.eikg_entities or (), doc._.eikg_relations or (), offset)
+        state.remaining -= 1
+        if state.remaining == 0:
+            del pending[seq]
+            yield state.merger.finish(state.article, resolver)
+
+
+@dataclass
+class _Pending:
+    article: Article
+    remaining: int
+    merger: _Merger = field(default_factory=lambda: _Merger())
+
+
+# --- long texts -----------------------------------------------------------------------
+
+_BREAKS = (
+    re.compile(r"\n\s*\n"),  # paragraph
+    re.compile(r"\n"),  # line
+    re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+"),  # sentence
+    re.compile(r"\s+"),  # word
+)
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters.
+
+    Cuts fall at the last paragraph break that fits, else a line break, a
+    sentence end, a space, and only as a last resort inside a word.
+
+    >>> split_text("One. Two. Three.", 10)
+    [(0, 'One. Two. '), (10, 'Three.')]
+    """
+    if limit <= 0:
+        raise ValueError(f"max_length must be positive, got {limit}")
+    if len(text) <= limit:
+        return [(0, text)]
+    chunks = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for pattern in _BREAKS:
+            ends = [m.end() for m in pattern.finditer(window) if m.end() <= limit]
+            # A cut in the first quarter would make tiny chunks; try a finer break.
+            ends = [e for e in ends if e > limit // 4]
+            if ends:
+                cut = ends[-1]
+                break
+        chunks.append((start, text[start : start + cut]))
+        start += cut
+    chunks.append((start, text[start:]))
+    return chunks
+
+
+# --- drafts -> records ----------------------------------------------------------------
+
+
+@dataclass
+class _MergedEntity:
+    name: str
+    type: EntityType
+    aliases: list[str] = field(default_factory=list)
+    mentions: set[tuple[int, int]] = field(default_factory=set)
+    date: str | None = None
+    place: str | None = None  # merged id
+
+
+class _Merger:
+    """Collects the drafts of one article's chunks into one extraction."""
+
+    def __init__(self) -> None:
+        self.entities: list[_MergedEntity] = []
+        self.relations: list[tuple[RelationDraft, str, str, int]] = []
+        self._seen_relations: set[tuple] = set()
+        self._chunks = 0
+
+    def _match(self, draft: EntityDraft) -> int | None:
+        norm = normalise_name(draft.name)
+        forms = {norm, *(normalise_name(a) for a in draft.aliases)}
+        for i, e in enumerate(self.entities):
+            if not compatible(e.type, draft.type):
+                continue
+            if normalise_name(e.name) == norm:
+                return i
+        for i, e in enumerate(self.entities):
+            if not compatible(e.type, draft.type):
+                continue
+            if forms & {normalise_name(a) for a in e.aliases} or normalise_name(e.name) in forms:
+                return i
+        return None
+
+    def add(
+        self,
+        entities: Iterable[EntityDraft],
+        relations: Iterable[RelationDraft],
+        offset: int,
+    ) -> None:
+        first_chunk = self._chunks == 0
+        self._chunks += 1
+        local: dict[str, int] = {}
+        places: list[tuple[int, str]] = []
+        for draft in entities:
+            i = None if first_chunk else self._match(draft)
+            if i is None:
+                self.entities.append(_MergedEntity(draft.name, draft.type))
+                i = len(self.entities) - 1
+            merged = self.entities[i]
+            local[draft.id] = i
+            for form in (draft.name, *draft.aliases):
+                if (
+                    normalise_name(form) != normalise_name(merged.name)
+                    and form not in merged.aliases
+                ):
+                    merged.aliases.append(form)
+            merged.mentions.update((s + offset, e + offset) for s, e in draft.mentions)
+            if merged.date is None:
+                merged.date = draft.date
+            if draft.place is not None:
+                places.append((i, draft.place))
+        for i, place in places:
+            if self.entities[i].place is None and place in local:
+                self.entities[i].place = _eid(local[place])
+        for rel in relations:
+            if rel.head not in local or rel.tail not in local:
+                continue  # a draft pointing at nothing: drop it rather than invent
+            head, tail = _eid(local[rel.head]), _eid(local[rel.tail])
+            signature = (head, rel.type, tail, rel.title)
+            if not first_chunk and signature in self._seen_relations:
+                continue
+            self._seen_relations.add(signature)
+            self.relations.append((rel, head, tail, offset))
+
+    def finish(self, article: Article, resolver: Resolver) -> Extraction:
+        entities = []
+        for i, e in enumerate(self.entities):
+            key = resolver.resolve(
+                e.name, e.type, e.aliases, date=e.date, article_id=article.id
+            )
+            entities.append(
+                Entity(
+                    id=_eid(i),
+                    key=key,
+                    name=e.name,
+                    type=e.type,
+                    aliases=tuple(e.aliases),
+                    mentions=tuple(Span(s, t) for s, t in sorted(e.mentions)),
+                    date=e.date,
+                    place=e.place,
+                )
+            )
+        relations = []
+        for rel, head, tail, offset in self.relations:
+            start, end = rel.sentence[0] + offset, rel.sentence[1] + offset
+            relations.append(
+                Relation(
+                    head=head,
+                    type=rel.type,
+                    tail=tail,
+                    evidence=Evidence(article.text[start:end], start, end),
+                    title=rel.title,
+                    date=rel.date,
+                    confidence=rel.confidence,
+                )
+            )
+        return Extraction(article=article, entities=tuple(entities), relations=tuple(relations))
+
+
+def _eid(index: int) -> str:
+    return f"e{index + 1}"
+
+
+# --- drafts across processes ----------------------------------------------------------
+# With workers > 1 spaCy sends each Doc back from its worker as Doc.to_bytes(),
+# which packs user_data (our drafts) with srsly's msgpack. Teach it the drafts.
+
+_DRAFT_TAG = "__eikg_draft__"
+
+
+def _encode_draft(obj, chain=None):
+    if isinstance(obj, (EntityDraft, RelationDraft)):
+        data = asdict(obj)
+        data["type"] = obj.type.value
+        if isinstance(obj, RelationDraft):
+            data["sentence"] = list(obj.sentence)
+        else:
+            data["mentions"] = [list(m) for m in obj.mentions]
+        data[_DRAFT_TAG] = type(obj).__name__
+        return data
+    return obj if chain is None else chain(obj)
+
+
+def _decode_draft(obj, chain=None):
+    if isinstance(obj, dict) and _DRAFT_TAG in obj:
+        data = dict(obj)
+        kind = data.pop(_DRAFT_TAG)
+        if kind == "EntityDraft":
+            data["type"] = EntityType(data["type"])
+            data["mentions"] = [tuple(m) for m in data["mentions"]]
+            return EntityDraft(**data)
+        data["type"] = RelationType(data["type"])
+        data["sentence"] = tuple(data["sentence"])
+        return RelationDraft(**data)
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("eikg_drafts", func=_encode_draft)
+srsly.msgpack_decoders.register("eikg_drafts", func=_decode_draft)
