@@ -88,5 +88,60 @@ def main() -> None:
     """eikg: education-industry knowledge graph from news articles."""
 
 
+#: More articles than this get a progress bar.
+PROGRESS_THRESHOLD = 5
+
+
+@app.command("extract")
+def extract_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Article files (.txt .md .html .jsonl) or directories.")
+    ],
+    out: Annotated[
+        Optional[str], typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")
+    ] = None,
+    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per spaCy batch.")] = 32,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
+) -> None:
+    """Extract entities and relations from articles as JSON Lines, one object per article."""
+    import sys
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from eikg.ingest.pipeline import extract_files
+    from eikg.ingest.sources import count_articles
+
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    total = count_articles(paths)
+    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
+    task = progress.add_task("extracting", total=total)
+    try:
+        sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    except OSError as err:
+        fail(f"cannot write {out}: {err.strerror or err}")
+    try:
+        with progress:
+            summary = extract_files(
+                paths, sink, model=model, batch_size=batch_size, workers=workers,
+                on_problem=warn, on_article=lambda _: progress.advance(task),
+            )
+    except EikgError as err:
+        fail(str(err))
+    finally:
+        if out:
+            sink.close()
+    typer.echo(
+        f"extracted {summary.articles} articles, skipped {summary.skipped}: "
+        f"{summary.entities} entities, {summary.relations} relations",
+        err=True,
+    )
+    if summary.articles == 0:
+        fail("no article could be extracted")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,9 +15,12 @@ one entity).
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TextIO
 
 import srsly
 from spacy.language import Language
@@ -26,6 +29,7 @@ from spacy.tokens import Doc
 from eikg.ingest.drafts import EntityDraft, RelationDraft
 from eikg.ingest.model import DEFAULT_MODEL, load_model
 from eikg.ingest.resolve import Resolver, compatible, normalise_name
+from eikg.ingest.sources import read_articles
 from eikg.records import (
     Article,
     Entity,
@@ -35,6 +39,7 @@ from eikg.records import (
     Relation,
     RelationType,
     Span,
+    to_json,
 )
 
 if not Doc.has_extension("eikg_publisher"):
@@ -96,6 +101,51 @@ def extract(
         if state.remaining == 0:
             del pending[seq]
             yield state.merger.finish(state.article, resolver)
+
+
+@dataclass
+class ExtractSummary:
+    """What one ``extract_files`` run did."""
+
+    articles: int = 0  # extracted
+    skipped: int = 0  # files or JSONL lines that could not be read
+    entities: int = 0
+    relations: int = 0
+
+
+def extract_files(
+    paths: Iterable[str | os.PathLike],
+    out: TextIO,
+    *,
+    model: str = DEFAULT_MODEL,
+    batch_size: int = 32,
+    workers: int = 1,
+    nlp: Language | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_article: Callable[[Extraction], None] | None = None,
+) -> ExtractSummary:
+    """Read the articles in ``paths``, extract them, write JSON Lines to ``out``.
+
+    One ``records.to_json`` object per line, in input order. ``on_problem`` gets
+    one line per skipped file or JSONL line; ``on_article`` is called after
+    each article is written (for progress).
+    """
+    summary = ExtractSummary()
+
+    def problem(message: str) -> None:
+        summary.skipped += 1
+        if on_problem is not None:
+            on_problem(message)
+
+    articles = read_articles(paths, on_problem=problem)
+    for ex in extract(articles, nlp, batch_size=batch_size, workers=workers, model=model):
+        out.write(json.dumps(to_json(ex), ensure_ascii=False) + "\n")
+        summary.articles += 1
+        summary.entities += len(ex.entities)
+        summary.relations += len(ex.relations)
+        if on_article is not None:
+            on_article(ex)
+    return summary
 
 
 @dataclass
