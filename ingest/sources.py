@@ -494,6 +494,10 @@ _DATE_LINE_REST = re.compile(
     r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?[\s()\[\],|·/-]*",
     re.I,
 )
+#: A news dateline's place: "SHENZHEN, " or "EASTMERE, Lanhai, " before the date.
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z.' -]*[A-Z.](?:,\s*[A-Z][A-Za-z.' -]*)?,\s*")
+_DATELINE_DASH = re.compile(r"\s*(?:[—–-]{1,2}|\(\w+\)\s*[—–-])")
+
 #: Non-empty lines at the top of an article searched for its date.
 HEADER_LINES = 8
 
@@ -519,7 +523,8 @@ def find_date(text: str) -> str | None:
     """The publication date an article states near its top, as ``yyyy-mm-dd``.
 
     Looks in the first few lines for a date after a cue ("Posted on", "Update:",
-    "Publish Time:", "Published", "Date") or a line that is only a date. Dates
+    "Publish Time:", "Published", "Date"), in a dateline ("SHENZHEN, May 2,
+    2025 — ...") or on a line that is only a date. Dates
     inside the story's sentences ("On July 1, the college ...") are event dates,
     not publication dates, and are ignored.
 
@@ -535,6 +540,11 @@ def find_date(text: str) -> str | None:
         for cue in _DATE_CUE.finditer(line):
             found = _parse_date(line[cue.end() : cue.end() + 40])
             if found and found[1] == 0:
+                return found[0].isoformat()
+        place = _DATELINE_PLACE.match(line)
+        if place:
+            found = _parse_date(line[place.end() : place.end() + 40])
+            if found and found[1] == 0 and _DATELINE_DASH.match(line, place.end() + found[2]):
                 return found[0].isoformat()
         if _is_date_line(line):
             return parse_date(line)

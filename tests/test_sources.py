@@ -17,7 +17,9 @@ from eikg.ingest.sources import (
     read_articles,
 )
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+SAMPLE = ROOT / "data" / "sample"
 
 STORY = (
     "Harbor Polytechnic Opens Robotics Lab With Meridian Motors\n"
@@ -150,6 +152,21 @@ def test_dev_articles_dates_match_gold_where_the_text_states_them():
     assert sum(p is not None for p in found.values()) >= 7
 
 
+def test_sample_corpus_dates_and_titles_match_its_fact_list():
+    table = (ROOT / "data" / "sample-expected.md").read_text(encoding="utf-8")
+    expected = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].isdigit() and len(cells[0]) == 3:
+            expected[cells[0]] = None if cells[1] == "none" else cells[1]
+    articles, problems = read([SAMPLE])
+    assert problems == []
+    assert len(articles) == 30
+    assert len(expected) == 30
+    assert {a.id[:3]: a.published for a in articles} == expected
+    assert all(a.title for a in articles)
+
+
 # --- titles and dates -----------------------------------------------------------------
 
 
@@ -181,6 +198,9 @@ def test_find_title(text, title):
         ("Title\nPublished: 5th Sept. 2018\nBody.", "2018-09-05"),
         ("Title\n发布时间：2021年3月9日\n正文", "2021-03-09"),
         ("Title\n(Monday, 2023/1/2 09:30)\nBody.", "2023-01-02"),
+        ("Title\n\nHARBOR CITY, May 18, 2025 \u2014 The fair opened.", "2025-05-18"),
+        ("Title\n\nLAKESIDE, Jan. 3, 2024 (Wire) - The fair opened.", "2024-01-03"),
+        ("Title\n\nHARBOR CITY, May 18, 2025, the fair opened.", None),
         ("On 1st of March, 2022, the bureau held a meeting.", None),
         ("Title\nCity Hall 2022-03-01 opening\nBody.", None),
         ("Title\nUpdate: 2025-02-30\nBody.", None),
