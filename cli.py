@@ -143,5 +143,447 @@ def extract_command(
         fail("no article could be extracted")
 
 
+# --- loading and entity resolution (graph/loader.py, graph/merges.py) ------------------
+
+MergesOpt = Annotated[
+    str,
+    typer.Option(
+        "--merges",
+        envvar="EIKG_MERGES",
+        help="Merge decisions file, re-applied on every load.",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Reload articles whose content hash is unchanged.")
+]
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+@app.command("load")
+def load_command(
+    files: Annotated[list[str], typer.Argument(help="`eikg extract` output (JSON Lines).")],
+    force: ForceOpt = False,
+    merges: MergesOpt = "data/merges.jsonl",
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
+    ] = 5000,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Load extractions (JSON Lines from `eikg extract`) into the graph."""
+    from itertools import chain
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from eikg.graph.loader import load, read_extractions
+    from eikg.graph.merges import load_redirects
+
+    bad = 0
+
+    def warn(message: str) -> None:
+        nonlocal bad
+        bad += 1
+        _warn(message)
+
+    try:
+        total = sum(
+            1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
+        )
+        redirects = load_redirects(merges)
+    except OSError as err:
+        fail(f"{err.filename}: cannot read: {err.strerror}")
+    except EikgError as err:
+        fail(str(err))
+    items = chain.from_iterable(read_extractions(f, warn) for f in files)
+    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
+    task = progress.add_task("loading", total=total)
+    with open_graph(uri, user, password, database) as (driver, settings), progress:
+        summary = load(
+            driver, items, database=settings.database, force=force, redirects=redirects,
+            batch_size=batch_size, progress=lambda n: progress.advance(task, n), warn=warn,
+        )
+    typer.echo(f"{summary}; bad rows {bad}", err=True)
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Article files (.txt .md .html .jsonl) or directories.")
+    ],
+    force: ForceOpt = False,
+    merges: MergesOpt = "data/merges.jsonl",
+    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Extract articles and load them into the graph in one go."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from eikg.graph.loader import ingest
+    from eikg.graph.merges import load_redirects
+    from eikg.ingest.sources import count_articles
+
+    total = count_articles(paths)
+    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
+    task = progress.add_task("ingesting", total=total)
+    with open_graph(uri, user, password, database) as (driver, settings), progress:
+        summary = ingest(
+            driver, paths, database=settings.database, force=force,
+            redirects=load_redirects(merges), model=model,
+            progress=lambda n: progress.advance(task, n), warn=_warn,
+        )
+    typer.echo(str(summary), err=True)
+    if summary.articles_loaded + summary.articles_skipped == 0:
+        fail("no article could be ingested")
+
+
+@app.command("suggest-merges")
+def suggest_merges_command(
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest score listed.")
+    ] = 0.6,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most pairs listed.")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """List likely duplicate entities still apart (similar names, same type, shared neighbours)."""
+    import csv
+    import json
+    import sys
+    from dataclasses import asdict
+
+    from eikg.graph.merges import suggest_merges
+
+    if fmt not in ("table", "csv", "json"):
+        fail(f"unknown format {fmt!r}: use table, csv or json")
+    with open_graph(uri, user, password, database) as (driver, settings):
+        found = suggest_merges(driver, min_score=min_score, limit=limit, database=settings.database)
+    if fmt == "json":
+        typer.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["score", "a", "b", "name_a", "name_b", "type", "shared_neighbours"])
+        for s in found:
+            writer.writerow([s.score, s.a, s.b, s.name_a, s.name_b, s.type, s.shared_neighbours])
+    else:
+        for s in found:
+            typer.echo(f"{s.score:.2f}  {s.type:<12} {s.a}  <->  {s.b}")
+        typer.echo(f"{len(found)} likely duplicates; merge with `eikg merge KEY_A KEY_B`", err=True)
+
+
+@app.command("merge")
+def merge_command(
+    keep: Annotated[str, typer.Argument(help="Key of the entity that stays.")],
+    drop: Annotated[str, typer.Argument(help="Key of the entity merged into it.")],
+    merges: MergesOpt = "data/merges.jsonl",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Merge entity KEY_B into KEY_A and record the decision for every later load."""
+    from eikg.graph.merges import merge_entities
+
+    with open_graph(uri, user, password, database) as (driver, settings):
+        record = merge_entities(driver, keep, drop, merges, database=settings.database)
+    typer.echo(f"merged {record.drop} into {record.keep} ({record.name}); recorded in {merges}")
+
+
+@app.command("split")
+def split_command(
+    key: Annotated[str, typer.Argument(help="A merged-away key (or the key it was merged into).")],
+    merges: MergesOpt = "data/merges.jsonl",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Undo a recorded merge: the entities get their own nodes again."""
+    from eikg.graph.merges import split_entity
+
+    with open_graph(uri, user, password, database) as (driver, settings):
+        undone = split_entity(driver, key, merges, database=settings.database)
+    for r in undone:
+        typer.echo(f"split {r.drop} from {r.keep}")
+
+
+# --- queries, ad-hoc Cypher, analyses and exports (issue 5) ---------------------------
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, csv or json.")
+]
+ParamOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--param", "-p", help="A query parameter as key=value (repeatable)."),
+]
+
+
+def _print_result(result, fmt: str) -> None:
+    """Rows to stdout in fmt; notes to stderr so CSV/JSON stay clean."""
+    from eikg.queries.output import render
+
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(render(result.columns, result.rows, fmt))
+
+
+@app.command("query")
+def query_command(
+    name: Annotated[Optional[str], typer.Argument(help="Named query (see --list).")] = None,
+    param: ParamOpt = None,
+    fmt: FormatOpt = "table",
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a named read query (queries/*.cypher); --list shows names, parameters and descriptions."""
+    from eikg.queries import output, runner
+
+    try:
+        if list_ or name is None:
+            rows = [
+                {"name": q.name, "parameters": q.signature().partition(" ")[2],
+                 "description": q.description}
+                for q in runner.list_queries()
+            ]
+            typer.echo(output.render(["name", "parameters", "description"], rows, fmt))
+            return
+        params = runner.parse_params(param)
+        runner.get_query(name)  # unknown names fail before connecting
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(uri, user, password, database) as (driver, settings):
+        result = runner.run_query(driver, name, params, database=settings.database)
+        _print_result(result, fmt)
+
+
+@app.command("cypher")
+def cypher_command(
+    text: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
+    param: ParamOpt = None,
+    fmt: FormatOpt = "table",
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds before the server stops it.")] = 30.0,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run ad-hoc Cypher read-only: a query whose plan writes is refused before it runs."""
+    from eikg.queries.cypher import run_cypher
+    from eikg.queries.runner import parse_params
+
+    try:
+        params = parse_params(param)
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(uri, user, password, database) as (driver, settings):
+        result = run_cypher(driver, text, params, database=settings.database,
+                            timeout=timeout, limit=limit)
+        _print_result(result, fmt)
+
+
+analyze_app = typer.Typer(
+    help="NetworkX analyses over a projection of the graph.", no_args_is_help=True
+)
+app.add_typer(analyze_app, name="analyze")
+
+TypesOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--types", help="Entity types to project, e.g. COLLEGE,ENTERPRISE (default: all)."),
+]
+RelationsOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--relations", help="Relation types to project, e.g. PARTNERS_WITH (default: all)."),
+]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Keep relations last seen on or after yyyy-mm-dd.")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Keep relations first seen on or before yyyy-mm-dd.")]
+WriteBackOpt = Annotated[bool, typer.Option("--write-back", help="Store the scores as node properties.")]
+
+
+def _analyze(name: str, types, relations, since, until, fmt, write, conn, **args) -> None:
+    from eikg.queries.analyze import analyze
+    from eikg.queries.project import Projection
+
+    try:
+        projection = Projection.parse(types, relations, since, until)
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(*conn) as (driver, settings):
+        result = analyze(driver, name, projection, database=settings.database, write=write, **args)
+        _print_result(result, fmt)
+
+
+@analyze_app.command("centrality")
+def analyze_centrality(
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Degree, betweenness (sampled on large graphs, and says so) and PageRank per entity."""
+    _analyze("centrality", types, relations, since, until, fmt, write_back,
+             (uri, user, password, database))
+
+
+@analyze_app.command("communities")
+def analyze_communities(
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Louvain communities with the partition's modularity."""
+    _analyze("communities", types, relations, since, until, fmt, write_back,
+             (uri, user, password, database))
+
+
+@analyze_app.command("brokers")
+def analyze_brokers(
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Organisations bridging colleges and enterprises, or communities."""
+    _analyze("brokers", types, relations, since, until, fmt, write_back,
+             (uri, user, password, database))
+
+
+@analyze_app.command("ego")
+def analyze_ego(
+    entity: Annotated[str, typer.Argument(help="Entity key, name or alias.")],
+    depth: Annotated[int, typer.Option("--depth", min=0, help="Hops from the entity.")] = 1,
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table",
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Everything within --depth hops of an entity."""
+    _analyze("ego", types, relations, since, until, fmt, False,
+             (uri, user, password, database), entity=entity, depth=depth)
+
+
+@analyze_app.command("path")
+def analyze_path(
+    source: Annotated[str, typer.Argument(help="Where the path starts (key, name or alias).")],
+    target: Annotated[str, typer.Argument(help="Where it ends (key, name or alias).")],
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table",
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """A shortest chain of relations between two entities."""
+    _analyze("path", types, relations, since, until, fmt, False,
+             (uri, user, password, database), source=source, target=target)
+
+
+@analyze_app.command("recommend")
+def analyze_recommend(
+    entity: Annotated[str, typer.Argument(help="Organisation key, name or alias.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many suggestions.")] = 10,
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, fmt: FormatOpt = "table",
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Likely new partners by link prediction, each with its reasons."""
+    _analyze("recommend", types, relations, since, until, fmt, False,
+             (uri, user, password, database), entity=entity, limit=limit)
+
+
+export_app = typer.Typer(help="Export the graph as RDF, GraphML, GEXF or CSV.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+OutOpt = Annotated[str, typer.Option("--out", "-o", help="File to write (a directory for csv).")]
+
+
+@export_app.command("rdf")
+def export_rdf_command(
+    out: OutOpt,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, nt, json-ld, trig or nquads.")] = "turtle",
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """The whole graph as RDF under ontology.ttl, with provenance (named graphs in trig/nquads)."""
+    from pathlib import Path
+
+    from eikg.graph.rdf import export_rdf, normalise_format
+
+    try:
+        fmt = normalise_format(fmt)
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(uri, user, password, database) as (driver, settings):
+        n = export_rdf(driver, Path(out), fmt, database=settings.database)
+    typer.echo(f"wrote {n} {'quads' if fmt in ('trig', 'nquads', 'json-ld') else 'triples'} to {out}", err=True)
+
+
+def _export_graph(fmt: str, out: str, types, relations, since, until, conn) -> None:
+    from pathlib import Path
+
+    from eikg.graph.exports import write_graph
+    from eikg.queries.project import Projection, to_networkx
+
+    try:
+        projection = Projection.parse(types, relations, since, until)
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(*conn) as (driver, settings):
+        g = to_networkx(driver, projection, database=settings.database)
+        paths, note = write_graph(g, fmt, Path(out))
+    if note:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(
+        f"wrote {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships to "
+        + ", ".join(str(p) for p in paths),
+        err=True,
+    )
+
+
+@export_app.command("graphml")
+def export_graphml_command(
+    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None,
+) -> None:
+    """GraphML (yEd, Gephi) with types, names and scores as attributes."""
+    _export_graph("graphml", out, types, relations, since, until, (uri, user, password, database))
+
+
+@export_app.command("gexf")
+def export_gexf_command(
+    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None,
+) -> None:
+    """GEXF (Gephi) with types, names and scores as attributes."""
+    _export_graph("gexf", out, types, relations, since, until, (uri, user, password, database))
+
+
+@export_app.command("csv")
+def export_csv_command(
+    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None,
+) -> None:
+    """nodes.csv and edges.csv in the --out directory, for spreadsheets."""
+    _export_graph("csv", out, types, relations, since, until, (uri, user, password, database))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

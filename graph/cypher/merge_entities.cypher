@@ -1,0 +1,14 @@
+// Create or update entity nodes of one set of labels. __LABELS__ is replaced by
+// the labels of the rows' EntityType, taken from the ontology (e.g. :Entity:Organization:College).
+// Parameters: $rows, each {key, name, type, forms (every surface form: name and
+// aliases), date, firstSeen, lastSeen}. Columns: none.
+UNWIND $rows AS row
+MERGE (n:Entity {key: row.key})
+ON CREATE SET n.name = row.name, n.type = row.type, n.aliases = []
+SET n__LABELS__,
+    n.aliases = n.aliases + [x IN row.forms WHERE x <> n.name AND NOT x IN n.aliases],
+    n.date = coalesce(n.date, row.date),
+    n.firstSeen = CASE WHEN n.firstSeen IS NULL OR row.firstSeen < n.firstSeen
+                       THEN coalesce(row.firstSeen, n.firstSeen) ELSE n.firstSeen END,
+    n.lastSeen = CASE WHEN n.lastSeen IS NULL OR row.lastSeen > n.lastSeen
+                      THEN coalesce(row.lastSeen, n.lastSeen) ELSE n.lastSeen END

@@ -1,0 +1,7 @@
+// The extraction stored on each Article node, to load it again (after a merge or split).
+// Parameters: $ids (list of article ids).
+// Columns: id, contentHash, extraction (the article's `eikg extract` object as JSON).
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+WHERE a.extraction IS NOT NULL
+RETURN a.id AS id, a.contentHash AS contentHash, a.extraction AS extraction

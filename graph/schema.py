@@ -1,0 +1,44 @@
+"""Neo4j constraints and indexes, derived from ``ontology.ttl``.
+
+Every ``owl:hasKey`` of an eikg class becomes a uniqueness constraint on that
+label and property; every property marked ``eikg:indexed`` a range index on the
+label of its domain. All are created with ``IF NOT EXISTS``, so
+:func:`ensure_schema` is safe to call before every load.
+"""
+
+from __future__ import annotations
+
+import neo4j
+
+from eikg.graph.ontology import Vocabulary, vocabulary
+from eikg.graph.statements import statement
+
+
+def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
+    """The DDL statements for the ontology's keys and indexes, constraints first."""
+    vocab = vocab or vocabulary()
+    out = []
+    for label, prop in vocab.keys:
+        vocab.check_label(label)
+        out.append(
+            statement(
+                "create_key_constraint",
+                name=f"{label.lower()}_{prop}_key",
+                label=label,
+                property=prop,
+            )
+        )
+    for label, prop in vocab.indexes:
+        vocab.check_label(label)
+        out.append(
+            statement("create_index", name=f"{label.lower()}_{prop}", label=label, property=prop)
+        )
+    return out
+
+
+def ensure_schema(driver: neo4j.Driver, database: str | None = None) -> None:
+    """Create the ontology's constraints and indexes if they do not exist yet."""
+    with driver.session(database=database) as session:
+        for text in schema_statements():
+            session.run(text).consume()
+        session.run(statement("await_indexes"), seconds=60).consume()
