@@ -1,20 +1,1215 @@
-"""Relation extraction component (being written: see issue 3)."""
+"""Relation extraction: the last eikg component of the spaCy pipeline.
+
+It reads the entity drafts the entity components left on ``doc._.eikg_entities``
+(each with its mentions as character offsets, including resolved references such
+as "the college") together with the dependency parse, and fills
+``doc._.eikg_relations`` with ``RelationDraft`` records of the types, directions
+and argument types of ``shared/corpus/ANNOTATION.md``.
+
+The work is per sentence, over the entity mentions in it: appositive and
+pre-nominal titles give HOLDS_POSITION; agent phrases ("sponsored by A, undertaken
+by B and co-organised by C") give ORGANIZED, LEADS, MEMBER_OF and, for joint
+agents, PARTNERS_WITH; subjects and objects of cue verbs give VISITED,
+PARTNERS_WITH and PARTICIPATED_IN; names and possessives give PART_OF and
+LOCATED_IN. A few article-level rules fill what the genre leaves implicit: the
+people presented in a report of one event took part in it, and a title given
+without an organisation is read against the article's own organisation (the one
+it is written by or about), at a lower confidence.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 import eikg.ingest.drafts  # noqa: F401  (registers the Doc extensions)
+from eikg.errors import EikgError
+from eikg.ingest import relation_patterns as cue
+from eikg.ingest.drafts import EntityDraft, RelationDraft
+from eikg.records import ORGANIZATION_TYPES, EntityType, RelationType
+
+ORG = ORGANIZATION_TYPES
+PERSON = EntityType.PERSON
+EVENT = EntityType.EVENT
+PLACE = EntityType.PLACE
+ALLIANCE = EntityType.ALLIANCE
+R = RelationType
+
+_IRREGULAR = {
+    "held": "hold", "holds": "hold", "led": "lead", "leads": "lead", "built": "build",
+    "undertaken": "undertake", "undertook": "undertake", "went": "go", "goes": "go",
+    "came": "come", "gave": "give", "given": "give", "made": "make", "met": "meet",
+    "spoke": "speak", "said": "say", "says": "say", "founded": "found", "set": "set",
+    "ran": "run", "run": "run", "began": "begin", "took": "take", "taken": "take",
+}
+_VERB_POS = ("VERB", "AUX")
+_STOP_WORDS = frozenset({";", ".", "with", "which", "while", "who", "whose", "where", "(", ")"})
+_SPACE_RE = re.compile(r"\s+")
 
 
-@Language.factory("eikg_relations", default_config={})
-def make_relations(nlp: Language, name: str) -> "RelationExtractor":
-    return RelationExtractor()
+DEFAULT_CONFIG = {
+    "max_sentence_distance": 1,
+    "fallback_confidence": 0.5,
+    "pattern_confidence": 0.9,
+    "article_confidence": 0.6,
+    "min_confidence": 0.0,
+}
+
+
+@Language.factory("eikg_relations", default_config=DEFAULT_CONFIG)
+def make_relations(
+    nlp: Language,
+    name: str,
+    max_sentence_distance: int,
+    fallback_confidence: float,
+    pattern_confidence: float,
+    article_confidence: float,
+    min_confidence: float,
+) -> "RelationExtractor":
+    for key, value in (
+        ("fallback_confidence", fallback_confidence),
+        ("pattern_confidence", pattern_confidence),
+        ("article_confidence", article_confidence),
+        ("min_confidence", min_confidence),
+    ):
+        if not 0.0 <= value <= 1.0:
+            raise EikgError(f"eikg_relations: {key} must be within 0..1, got {value!r}")
+    if max_sentence_distance < 0:
+        raise EikgError(
+            f"eikg_relations: max_sentence_distance must be >= 0, got {max_sentence_distance!r}"
+        )
+    return RelationExtractor(
+        nlp,
+        max_sentence_distance=max_sentence_distance,
+        fallback_confidence=fallback_confidence,
+        pattern_confidence=pattern_confidence,
+        article_confidence=article_confidence,
+        min_confidence=min_confidence,
+    )
+
+
+@dataclass(frozen=True)
+class _Mention:
+    ent: EntityDraft
+    start: int  # token index
+    end: int  # token index, exclusive
+
+    @property
+    def type(self) -> EntityType:
+        return self.ent.type
+
+
+def _lemma(tok: Token) -> str:
+    low = tok.lower_
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+        return tok.lemma_.lower()
+    # title-cased verbs in headlines are often tagged PROPN: undo the inflection
+    for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            return low[: -len(suffix)] + repl
+    return low
+
+
+def _norm(text: str) -> str:
+    text = _SPACE_RE.sub(" ", text.replace("\u00a0", " ")).strip().lower()
+    if text.startswith("the "):
+        text = text[4:]
+    return re.sub(r"[^\w\s&]", "", text).strip()
+
+
+def _unit_head(name: str) -> str | None:
+    """The head noun of an organisation name ("Human Resources Department" -> department)."""
+    words = _norm(name).split()
+    if not words:
+        return None
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1]
 
 
 class RelationExtractor:
+    """Fills ``doc._.eikg_relations`` from the entity drafts and the parse."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        max_sentence_distance: int = 1,
+        fallback_confidence: float = 0.5,
+        pattern_confidence: float = 0.9,
+        article_confidence: float = 0.6,
+        min_confidence: float = 0.0,
+    ) -> None:
+        self.matcher = cue.build_matcher(nlp.vocab)
+        self.max_sentence_distance = max_sentence_distance
+        self.fallback_confidence = fallback_confidence
+        self.pattern_confidence = pattern_confidence
+        self.article_confidence = article_confidence
+        self.min_confidence = min_confidence
+
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.eikg_relations is None:
-            doc._.eikg_relations = []
+        drafts = doc._.eikg_entities or []
+        relations = _DocRelations(self, doc, drafts).run() if drafts else []
+        doc._.eikg_relations = [r for r in relations if r.confidence >= self.min_confidence]
         return doc
+
+
+class _DocRelations:
+    """The state of one document's relation extraction."""
+
+    def __init__(self, cfg: RelationExtractor, doc: Doc, drafts: list[EntityDraft]) -> None:
+        self.cfg = cfg
+        self.doc = doc
+        self.drafts = {d.id: d for d in drafts}
+        self.out: dict[tuple[str, RelationType, str], RelationDraft] = {}
+        self.owner: list[_Mention | None] = [None] * len(doc)
+        self.mentions: list[_Mention] = []
+        for d in drafts:
+            for start, end in d.mentions:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None or len(span) == 0:
+                    continue
+                self.mentions.append(_Mention(d, span.start, span.end))
+        # longer mentions win the tokens they cover
+        for m in sorted(self.mentions, key=lambda m: m.end - m.start):
+            for i in range(m.start, m.end):
+                self.owner[i] = m
+        self.mentions = sorted(
+            {id(self.owner[m.start]): self.owner[m.start] for m in self.mentions if self.owner[m.start]}.values(),
+            key=lambda m: m.start,
+        )
+        self.sents: list[Span] = list(doc.sents)
+        self.sent_of = [0] * len(doc)
+        for k, s in enumerate(self.sents):
+            for i in range(s.start, s.end):
+                self.sent_of[i] = k
+        self.by_sent: list[list[_Mention]] = [[] for _ in self.sents]
+        for m in self.mentions:
+            self.by_sent[self.sent_of[m.start]].append(m)
+        self.title_tok = [False] * len(doc)
+        self.cues: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in cfg.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            self.cues.setdefault(label, []).append((start, end))
+            if label == "TITLE":
+                for i in range(start, end):
+                    if self.owner[i] is None:
+                        self.title_tok[i] = True
+        self.byline_sents = {self.sent_of[s] for s, _ in self.cues.get("BYLINE", [])}
+        self.participant_sents = {self.sent_of[s] for s, _ in self.cues.get("PARTICIPANT", [])}
+        self.both_parties_sents = {self.sent_of[s] for s, _ in self.cues.get("BOTH_PARTIES", [])}
+        self.positions: dict[str, list[tuple[str, bool]]] = {}  # person -> [(org, explicit)]
+        self.title_tails: dict[int, set[str]] = {}  # sentence -> orgs named in titles there
+        self.partner_pairs: list[tuple[str, str]] = []
+        self.main_event = self._main_event()
+        self.home: str | None = None
+
+    # ------------------------------------------------------------------ output
+
+    def add(
+        self,
+        head: str,
+        rtype: RelationType,
+        tail: str,
+        sent: int,
+        confidence: float,
+        title: str | None = None,
+        sent2: int | None = None,
+    ) -> None:
+        if head == tail:
+            return
+        h, t = self.drafts[head], self.drafts[tail]
+        if not _types_fit(rtype, h.type, t.type):
+            return
+        key_head, key_tail = head, tail
+        if rtype is R.PARTNERS_WITH and tail < head:
+            key_head, key_tail = tail, head
+        key = (key_head, rtype, key_tail)
+        first = self.sents[min(sent, sent if sent2 is None else sent2)]
+        last = self.sents[max(sent, sent if sent2 is None else sent2)]
+        date = None
+        if rtype in (R.ORGANIZED, R.PARTICIPATED_IN, R.LOCATED_IN):
+            event = h if h.type is EVENT else t if t.type is EVENT else None
+            date = event.date if event is not None else None
+        draft = RelationDraft(
+            head=key_head,
+            type=rtype,
+            tail=key_tail,
+            sentence=(first.start_char, last.end_char),
+            title=title if rtype is R.HOLDS_POSITION else None,
+            date=date,
+            confidence=round(confidence, 3),
+        )
+        old = self.out.get(key)
+        if old is None or (draft.confidence, draft.title is not None) > (old.confidence, old.title is not None):
+            if old is not None and draft.title is None:
+                draft.title = old.title
+            self.out[key] = draft
+        elif old.title is None and draft.title is not None:
+            old.title = draft.title
+        if rtype is R.PARTNERS_WITH and (key_head, key_tail) not in self.partner_pairs:
+            self.partner_pairs.append((key_head, key_tail))
+
+    # ------------------------------------------------------------------ helpers
+
+    def run(self) -> list[RelationDraft]:
+        for k in range(len(self.sents)):
+            self._positions(k)
+        self.home = self._home_org()
+        for k in range(len(self.sents)):
+            self._fallback_positions(k)
+        for k in range(len(self.sents)):
+            self._agents(k)
+            self._active_organizers(k)
+            self._event_places(k)
+            self._partners(k)
+            self._visits(k)
+            self._org_participants(k)
+            self._members(k)
+            self._part_of_mentions(k)
+            self._org_places(k)
+        self._part_of_names()
+        self._person_participants()
+        return list(self.out.values())
+
+    def mention_at(self, i: int) -> _Mention | None:
+        return self.owner[i] if 0 <= i < len(self.doc) else None
+
+    def in_span(self, start: int, end: int, types=None) -> list[_Mention]:
+        """Mentions wholly inside tokens [start, end), in order."""
+        out = []
+        for m in self.by_sent[self.sent_of[start]] if start < len(self.doc) else []:
+            if m.start >= start and m.end <= end and (types is None or m.type in types):
+                out.append(m)
+        if end > start and self.sent_of[min(end, len(self.doc)) - 1] != self.sent_of[start]:
+            for k in range(self.sent_of[start] + 1, self.sent_of[end - 1] + 1):
+                out.extend(
+                    m for m in self.by_sent[k] if m.end <= end and (types is None or m.type in types)
+                )
+        return out
+
+    def subtree_mentions(self, tok: Token, types=None) -> list[_Mention]:
+        lo, hi = tok.left_edge.i, tok.right_edge.i + 1
+        # a token inside a mention carries the whole mention
+        ms = {}
+        for i in range(lo, hi):
+            m = self.owner[i]
+            if m is not None and (types is None or m.type in types):
+                ms[id(m)] = m
+        return sorted(ms.values(), key=lambda m: m.start)
+
+    def window(self, start: int, types=None, stop_at_comma_verb: bool = True) -> list[_Mention]:
+        """Mentions from token ``start`` to the next clause break (a verb outside a mention)."""
+        sent = self.sents[self.sent_of[start]] if start < len(self.doc) else None
+        if sent is None:
+            return []
+        out: dict[int, _Mention] = {}
+        i = start
+        while i < sent.end:
+            m = self.owner[i]
+            if m is not None:
+                if types is None or m.type in types:
+                    out[id(m)] = m
+                i = m.end
+                continue
+            tok = self.doc[i]
+            if tok.pos_ in _VERB_POS and tok.lower_ not in ("including", "include", "includes"):
+                if tok.dep_ == "relcl" or (i > 0 and self.doc[i - 1].lower_ in ("that", "which")):
+                    # skip a relative clause up to the next comma
+                    while i < sent.end and self.doc[i].text != ",":
+                        i += 1
+                    continue
+                if tok.lower_ not in ("co", "-"):
+                    break
+                break
+            if tok.lower_ in _STOP_WORDS:
+                break
+            i += 1
+        return sorted(out.values(), key=lambda m: m.start)
+
+    def subjects(self, verb: Token) -> list[Token]:
+        """nsubj / nsubjpass of a verb, climbing through conj/xcomp/advcl heads."""
+        tok = verb
+        for _ in range(4):
+            subs = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+            if subs:
+                return subs
+            if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp") and tok.head is not tok:
+                tok = tok.head
+                continue
+            break
+        return []
+
+    def subject_mentions(self, verb: Token, types=None) -> list[_Mention]:
+        out: list[_Mention] = []
+        for s in self.subjects(verb):
+            out.extend(self.subtree_mentions(s, types))
+        if not out and verb.dep_ == "acl" and self.owner[verb.head.i] is not None:
+            m = self.owner[verb.head.i]
+            if types is None or m.type in types:
+                out.append(m)
+        return out
+
+    def org_of_person(self, person: str, explicit_only: bool = False) -> list[str]:
+        return [o for o, explicit in self.positions.get(person, []) if explicit or not explicit_only]
+
+    def actors(self, mentions: list[_Mention], sent: int) -> list[str]:
+        """Organisations acting in a clause: named ones, else those of the named people."""
+        tails = self.title_tails.get(sent, set())
+        people = [m.ent.id for m in mentions if m.type is PERSON]
+        orgs = [m.ent.id for m in mentions if m.type in ORG and m.ent.id not in tails]
+        if not orgs:
+            for p in people:
+                orgs.extend(self.org_of_person(p))
+        return list(dict.fromkeys(orgs))
+
+    # ------------------------------------------------------------------ events
+
+    def _main_event(self) -> str | None:
+        score: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for m in self.mentions:
+            if m.type is EVENT:
+                score[m.ent.id] += 1
+                first.setdefault(m.ent.id, m.start)
+                sent = self.sents[self.sent_of[m.start]]
+                if any(_lemma(t) in cue.ORGANIZE_VERBS | {"attend", "participate"} for t in sent):
+                    score[m.ent.id] += 2
+        if not score:
+            return None
+        return max(score, key=lambda e: (score[e], -first[e]))
+
+    def event_for(self, verb: Token | None, sent: int, wanted=(EVENT,)) -> tuple[str, int] | None:
+        """The event (or alliance) a clause is about, and the sentence naming it."""
+        if verb is not None:
+            for s in self.subjects(verb):
+                for m in self.subtree_mentions(s, wanted):
+                    return m.ent.id, sent
+            if verb.dep_ == "acl" and self.owner[verb.head.i] is not None:
+                m = self.owner[verb.head.i]
+                if m.type in wanted:
+                    return m.ent.id, sent
+        here = [m for m in self.by_sent[sent] if m.type in wanted]
+        if here:
+            if verb is not None:
+                here.sort(key=lambda m: (m.start > verb.i, abs(m.start - verb.i)))
+            return here[0].ent.id, sent
+        for back in range(1, self.cfg.max_sentence_distance + 1):
+            if sent - back < 0:
+                break
+            prev = [m for m in self.by_sent[sent - back] if m.type in wanted]
+            if prev:
+                return prev[-1].ent.id, sent - back
+        if EVENT in wanted and self.main_event is not None:
+            sent_words = {t.lower_ for t in self.sents[sent]}
+            if sent_words & cue.EVENT_NOUNS or sent_words & {"it", "which"}:
+                return self.main_event, sent
+        return None
+
+    # ------------------------------------------------------------------ HOLDS_POSITION
+
+    def _positions(self, k: int) -> None:
+        sent = self.sents[k]
+        if k in self.byline_sents and not any(self.title_tok[i] for i in range(sent.start, sent.end)):
+            return
+        persons = [m for m in self.by_sent[k] if m.type is PERSON]
+        if not persons:
+            return
+        pending: list[tuple[_Mention, str | None]] = []
+        tails: set[str] = set()
+        for p in persons:
+            title, org = self._left_title(p, sent)
+            if org is None:
+                org = self._after_prep(p, sent)
+            if org is None or title is None:
+                r_title, r_org, closed = self._right_appositive(p, sent)
+                if r_org is not None and (org is None or title is None):
+                    if org is None or r_org is not None and title is None and r_title is not None:
+                        org = r_org
+                        title = r_title or title
+                elif title is None:
+                    title = r_title
+                if org is None and r_title is not None and not closed:
+                    org = self._trailing_org(p, sent)
+            if org is None and title is None:
+                title, org = self._preceding_appositive(p, sent)
+            if org is None and title is not None:
+                org = self._appointed_as(p, sent)
+            if org is not None:
+                tails.add(org.ent.id)
+                self._hold(p.ent.id, org.ent.id, k, self.cfg.pattern_confidence, title)
+                for q, q_title in pending:
+                    self._hold(q.ent.id, org.ent.id, k, self.cfg.article_confidence, q_title)
+                pending = []
+            elif title is not None:
+                pending.append((p, title))
+        self._pending = getattr(self, "_pending", {})
+        self._pending[k] = pending
+        self.title_tails[k] = tails
+
+    def _hold(self, person: str, org: str, k: int, conf: float, title: str | None, explicit=True) -> None:
+        if self.drafts[org].type not in ORG:
+            return
+        self.positions.setdefault(person, [])
+        if (org, explicit) not in self.positions[person]:
+            self.positions[person].append((org, explicit))
+        self.add(person, R.HOLDS_POSITION, org, k, conf, title=title)
+
+    def _fallback_positions(self, k: int) -> None:
+        """Titles given without an organisation: a colleague's just before, else the article's own."""
+        for p, title in getattr(self, "_pending", {}).get(k, []):
+            if p.ent.id in self.positions:
+                continue
+            before = [
+                m for m in self.by_sent[k]
+                if m.start < p.start and m.type in ORG and m.ent.id in self.title_tails.get(k, set())
+            ]
+            if before:
+                self._hold(p.ent.id, before[-1].ent.id, k, self.cfg.article_confidence, title)
+            elif self.home is not None:
+                self._hold(p.ent.id, self.home, k, self.cfg.fallback_confidence, title, explicit=False)
+
+    def _is_titleish(self, tok: Token) -> bool:
+        if self.title_tok[tok.i]:
+            return True
+        low = tok.lower_
+        if low in cue.TITLE_FILLERS:
+            return True
+        return tok.is_title and tok.pos_ in ("PROPN", "NOUN") and not tok.like_num
+
+    def _left_title(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention | None]:
+        """'Vice President Li Hua', 'Dean of the School of Law Li Hua', 'ACME CEO Li Hua'."""
+        j = p.start - 1
+        org = None
+        if j < sent.start or self.doc[j].lower_ in ("and", ",", "&"):
+            return None, None
+        while j >= sent.start:
+            m = self.owner[j]
+            if m is not None:
+                if m.type in ORG and org is None:
+                    prev = self.doc[m.start - 1].lower_ if m.start - 1 >= sent.start else ""
+                    org = m
+                    if prev in ("of", "at", "the"):
+                        j = m.start - 1
+                        continue
+                    j = m.start - 1
+                break
+            tok = self.doc[j]
+            if not self._is_titleish(tok):
+                break
+            j -= 1
+        lo = j + 1
+        toks = [t for t in self.doc[lo : p.start] if self.owner[t.i] is None]
+        while toks and toks[0].lower_ in ("of", "the", "and", "&", "at"):
+            toks = toks[1:]
+        if not any(self.title_tok[t.i] for t in toks):
+            return None, None
+        if org is not None:
+            title_toks = [t for t in toks if t.i < org.start] or [t for t in toks if t.i >= org.end]
+        else:
+            title_toks = toks
+        return _title_text(title_toks), org
+
+    def _after_prep(self, p: _Mention, sent: Span) -> _Mention | None:
+        """'Li Hua from ACME University', 'Li Hua of the ACME Group'."""
+        i = p.end
+        if i < sent.end and self.doc[i].lower_ in ("from", "of", "at"):
+            i += 1
+            while i < sent.end and self.doc[i].lower_ in cue.OPENERS and self.owner[i] is None:
+                i += 1
+            m = self.mention_at(i)
+            if m is not None and m.type in ORG:
+                return m
+        return None
+
+    def _right_appositive(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention | None, bool]:
+        """'Li Hua, Vice President of ACME University': (title, org, closed by another person)."""
+        i = p.end
+        if i >= sent.end or self.doc[i].text not in (",", "(", "，"):
+            return None, None, False
+        i += 1
+        start = i
+        end = i
+        closed = False
+        while end < sent.end:
+            m = self.owner[end]
+            if m is not None:
+                if m.type is PERSON:
+                    closed = True
+                    break
+                end = m.end
+                continue
+            tok = self.doc[end]
+            if tok.text in (",", ";", ":", ")", "，") or tok.is_sent_end and tok.is_punct:
+                break
+            end += 1
+        if closed:
+            # "..., head of X Li Hua": the phrase is the next person's own title, unless
+            # an "and" hands it over ("Dean and Li Hua")
+            if end - 1 >= start and self.doc[end - 1].lower_ == "and":
+                end -= 1
+            else:
+                return None, None, True
+        toks = list(self.doc[start:end])
+        while toks and toks[0].lower_ in cue.OPENERS and self.owner[toks[0].i] is None:
+            toks = toks[1:]
+        if not toks:
+            return None, None, closed
+        orgs = self.in_span(toks[0].i, toks[-1].i + 1, ORG)
+        has_title = any(self.title_tok[t.i] for t in toks)
+        if not orgs:
+            if has_title:
+                return _title_text(_titleish_prefix(self, toks)), None, closed
+            return None, None, closed
+        org = orgs[0]
+        free = [t for t in toks if self.owner[t.i] is None]
+        if not has_title:
+            # "Li Hua, ACME University": an affiliation without a title
+            if len(free) <= 1 and (not free or free[0].lower_ in ("'s", "of")):
+                return None, org, closed
+            return None, None, closed
+        before = [t for t in free if t.i < org.start]
+        if any(self.title_tok[t.i] for t in before):
+            return _title_text(_titleish_prefix(self, before)), org, closed
+        after = [t for t in free if t.i >= org.end and t.lower_ not in ("'s", "’s", "’")]
+        return _title_text(after), org, closed
+
+    def _trailing_org(self, p: _Mention, sent: Span) -> _Mention | None:
+        """'X, general director of operations, growth and leadership at ACME'."""
+        i = p.end
+        while i < sent.end:
+            m = self.owner[i]
+            if m is not None:
+                if m.type is PERSON:
+                    return None
+                if m.type in ORG and self.doc[m.start - 1].lower_ in ("at", "of"):
+                    return m
+                i = m.end
+                continue
+            if self.doc[i].pos_ in _VERB_POS or self.doc[i].text in (";", ":"):
+                return None
+            i += 1
+        return None
+
+    def _preceding_appositive(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention | None]:
+        """'... presided by Deputy Dean of ACME, Li Hua.'"""
+        j = p.start - 1
+        if j <= sent.start or self.doc[j].text != ",":
+            return None, None
+        if p.end < sent.end and not (self.doc[p.end].is_punct or self.doc[p.end].pos_ in _VERB_POS):
+            return None, None
+        j -= 1
+        org = None
+        while j >= sent.start:
+            m = self.owner[j]
+            if m is not None:
+                if m.type in ORG and org is None and self.doc[m.start - 1].lower_ in ("of", "at", "the"):
+                    org = m
+                    j = m.start - 1
+                    continue
+                break
+            if not self._is_titleish(self.doc[j]):
+                break
+            j -= 1
+        if org is None:
+            return None, None
+        # the phrase must not be another person's appositive
+        if j >= sent.start and self.doc[j].text == "," and self.owner[j - 1] is not None:
+            if self.owner[j - 1].type is PERSON:
+                return None, None
+        toks = [t for t in self.doc[j + 1 : org.start] if self.owner[t.i] is None]
+        if not any(self.title_tok[t.i] for t in toks):
+            return None, None
+        return _title_text(toks), org
+
+    def _appointed_as(self, p: _Mention, sent: Span) -> _Mention | None:
+        """'Li Hua was appointed as the Vice President of the alliance'."""
+        for i in range(p.end, min(sent.end, p.end + 6)):
+            if self.doc[i].lower_ == "as":
+                for j in range(i + 1, min(sent.end, i + 10)):
+                    m = self.owner[j]
+                    if m is not None:
+                        if m.type in ORG and self.doc[m.start - 1].lower_ in ("of", "at", "the"):
+                            return m
+                        return None
+                return None
+            if self.owner[i] is not None:
+                return None
+        return None
+
+    def _home_org(self) -> str | None:
+        """The organisation the article is by or about: named most, resolved references weigh more."""
+        score: Counter[str] = Counter()
+        for m in self.mentions:
+            if m.type not in ORG or m.type is ALLIANCE:
+                continue
+            score[m.ent.id] += 1
+            first = self.doc[m.start].lower_
+            if first in ("our", "the", "this") and len(self.doc[m.start : m.end]) <= 3:
+                score[m.ent.id] += 2
+            if self.sent_of[m.start] == 0:
+                score[m.ent.id] += 1
+        for org, _ in [x for v in self.positions.values() for x in v]:
+            score[org] += 1
+        if not score:
+            return None
+        return max(score, key=lambda e: (score[e], -self.drafts[e].mentions[0][0]))
+
+    # ------------------------------------------------------------------ agents
+
+    def _agents(self, k: int) -> None:
+        """'sponsored by A, undertaken by B and co-organised by C'; 'led by A'."""
+        sent = self.sents[k]
+        for by in sent:
+            if by.lower_ != "by" or self.owner[by.i] is not None:
+                continue
+            verb = None
+            j = by.i - 1
+            while j >= sent.start and self.doc[j].pos_ == "ADV":
+                j -= 1
+            if j >= sent.start:
+                verb = self.doc[j]
+            if verb is None:
+                continue
+            lemma = _lemma(verb)
+            joint = _joint(self.doc, verb.i)
+            if lemma not in cue.ORGANIZE_VERBS | cue.JOINT_VERBS | cue.MEMBER_VERBS | cue.LEAD_VERBS:
+                continue
+            group = self.window(by.i + 1)
+            orgs = [m.ent.id for m in group if m.type in ORG]
+            persons = [m.ent.id for m in group if m.type is PERSON]
+            if not orgs and not persons:
+                continue
+            conf = self.cfg.pattern_confidence
+            target = self.event_for(verb, k, (EVENT, ALLIANCE))
+            if target is not None:
+                tid, tk = target
+                ttype = self.drafts[tid].type
+                if ttype is EVENT and lemma in cue.ORGANIZE_VERBS | {"initiate", "launch"}:
+                    for o in orgs:
+                        self.add(o, R.ORGANIZED, tid, k, conf, sent2=tk)
+                    if lemma in ("host", "chair", "preside"):
+                        for p in persons:
+                            self.add(p, R.PARTICIPATED_IN, tid, k, conf, sent2=tk)
+                elif ttype is ALLIANCE:
+                    if lemma in cue.LEAD_VERBS:
+                        for o in orgs:
+                            self.add(o, R.LEADS, tid, k, conf, sent2=tk)
+                            self.add(o, R.MEMBER_OF, tid, k, conf, sent2=tk)
+                    elif lemma in cue.MEMBER_VERBS:
+                        for o in orgs:
+                            self.add(o, R.MEMBER_OF, tid, k, conf, sent2=tk)
+            if len(orgs) >= 2 and (joint or lemma in cue.JOINT_VERBS):
+                if target is not None and self.drafts[target[0]].type is ALLIANCE:
+                    continue
+                for a, b in combinations(orgs, 2):
+                    self.add(a, R.PARTNERS_WITH, b, k, conf)
+
+    def _active_organizers(self, k: int) -> None:
+        """'ACME University held the Forum', 'A and B jointly organised X', '... held X with B'."""
+        sent = self.sents[k]
+        for verb in sent:
+            if self.owner[verb.i] is not None:
+                continue
+            lemma = _lemma(verb)
+            if lemma not in cue.ORGANIZE_VERBS or lemma in ("lead", "guide"):
+                continue
+            nxt = verb.i + 1
+            while nxt < sent.end and self.doc[nxt].pos_ == "ADV":
+                nxt += 1
+            if nxt < sent.end and self.doc[nxt].lower_ == "by":
+                continue
+            if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
+                continue
+            subj = [m for m in self.subject_mentions(verb) if m.type in ORG]
+            if not subj:
+                prev = verb.i - 1
+                while prev >= sent.start and self.doc[prev].pos_ == "ADV":
+                    prev -= 1
+                m = self.mention_at(prev)
+                if m is not None and m.type in ORG and prev >= sent.start:
+                    subj = [m]
+            if not subj:
+                continue
+            events = [m for m in self.in_span(verb.i + 1, sent.end, (EVENT,))]
+            if not events:
+                continue
+            event = events[0].ent.id
+            conf = self.cfg.pattern_confidence
+            co = []
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    co.extend(m for m in self.subtree_mentions(c, ORG))
+            orgs = list(dict.fromkeys([m.ent.id for m in subj] + [m.ent.id for m in co]))
+            for o in orgs:
+                self.add(o, R.ORGANIZED, event, k, conf)
+            if len(orgs) >= 2 and (co or _joint(self.doc, verb.i)):
+                for a, b in combinations(orgs, 2):
+                    self.add(a, R.PARTNERS_WITH, b, k, conf)
+
+    def _event_places(self, k: int) -> None:
+        """'The forum was held at ACME University', 'X concludes in Springfield'."""
+        sent = self.sents[k]
+        for verb in sent:
+            if self.owner[verb.i] is not None and self.owner[verb.i].type is not EVENT:
+                continue
+            if _lemma(verb) not in cue.LOCATE_VERBS:
+                continue
+            i = verb.i + 1
+            while i < sent.end and (self.doc[i].pos_ in ("ADV", "NOUN") and self.owner[i] is None) and i - verb.i < 3:
+                i += 1
+            if i >= sent.end or self.doc[i].lower_ not in ("in", "at"):
+                continue
+            places = [m for m in self.window(i + 1) if m.type is PLACE or m.type in ORG]
+            if not places:
+                continue
+            target = self.event_for(verb, k)
+            if target is None:
+                continue
+            tid, tk = target
+            for m in places:
+                self.add(tid, R.LOCATED_IN, m.ent.id, k, self.cfg.pattern_confidence, sent2=tk)
+                # "the Conference Centre, ACME University": the site's own organisation
+                for other in self._named_tail(m.ent):
+                    self.add(tid, R.LOCATED_IN, other, k, self.cfg.article_confidence, sent2=tk)
+
+    def _named_tail(self, ent: EntityDraft) -> list[str]:
+        out = []
+        for name in [ent.name, *ent.aliases]:
+            if "," in name:
+                tail = _norm(name.rsplit(",", 1)[1])
+                out.extend(d.id for d in self.drafts.values() if d.id != ent.id and d.type in ORG and tail in _names(d))
+        return out
+
+    # ------------------------------------------------------------------ partners
+
+    def _partners(self, k: int) -> None:
+        sent = self.sents[k]
+        conf = self.cfg.pattern_confidence
+        for tok in sent:
+            if self.owner[tok.i] is not None:
+                continue
+            lemma = _lemma(tok)
+            low = tok.lower_
+            if low == "between" and any(_lemma(t) in cue.PARTNER_NOUNS for t in self.doc[max(sent.start, tok.i - 4) : tok.i]):
+                orgs = [m.ent.id for m in self.window(tok.i + 1, ORG)]
+                for a, b in combinations(dict.fromkeys(orgs), 2):
+                    self.add(a, R.PARTNERS_WITH, b, k, conf)
+            elif tok.pos_ == "VERB" and lemma in cue.PARTNER_VERBS:
+                with_tok = None
+                for j in range(tok.i + 1, min(sent.end, tok.i + 12)):
+                    if self.doc[j].lower_ == "with" and self.owner[j] is None:
+                        with_tok = j
+                        break
+                    if self.doc[j].pos_ in _VERB_POS or self.doc[j].text in (",", ";"):
+                        break
+                if with_tok is None:
+                    continue
+                others = [m.ent.id for m in self.window(with_tok + 1, ORG)]
+                if not others:
+                    continue
+                subj = self.actors(self.subject_mentions(tok), k)
+                if not subj and self.home is not None:
+                    subj = [self.home]
+                for a in subj:
+                    for b in others:
+                        self.add(a, R.PARTNERS_WITH, b, k, conf)
+                if len(others) >= 2 and lemma != "sign":
+                    for a, b in combinations(dict.fromkeys(others), 2):
+                        self.add(a, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
+            elif lemma in ("partnership", "collaboration", "cooperation") and tok.i + 1 < sent.end and self.doc[tok.i + 1].lower_ == "with":
+                others = [m.ent.id for m in self.window(tok.i + 2, ORG)]
+                owner = None
+                for c in tok.children:
+                    if c.dep_ == "poss":
+                        m = self.owner[c.i]
+                        if m is not None and m.type in ORG:
+                            owner = m.ent.id
+                        elif c.lower_ in ("our", "its") and self.home is not None:
+                            owner = self.home
+                if owner is not None:
+                    for b in others:
+                        self.add(owner, R.PARTNERS_WITH, b, k, conf)
+            elif low in cue.PARTNER_LIST_NOUNS or (tok.pos_ in ("NOUN", "ADJ") and lemma in cue.PARTNER_LIST_NOUNS):
+                # "partners include A, B and C": each listed one partners the article's organisation
+                for j in range(tok.i + 1, min(sent.end, tok.i + 6)):
+                    if self.doc[j].lower_ in ("include", "includes", "including", "included") or (
+                        self.doc[j].lower_ == "such" and j + 1 < sent.end and self.doc[j + 1].lower_ == "as"
+                    ):
+                        listed = [m.ent.id for m in self.window(j + 1, ORG)]
+                        if self.home is not None:
+                            for b in listed:
+                                self.add(self.home, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
+                        break
+        # "A and B jointly set up ...", "A and B signed ..."
+        for verb in sent:
+            if verb.pos_ != "VERB" or self.owner[verb.i] is not None:
+                continue
+            lemma = _lemma(verb)
+            if lemma not in cue.JOINT_VERBS and lemma not in cue.PARTNER_VERBS:
+                continue
+            if any(c.dep_ == "agent" for c in verb.children):
+                continue
+            subj = [m.ent.id for m in self.subject_mentions(verb) if m.type in ORG]
+            subj = list(dict.fromkeys(s for s in subj if s not in self.title_tails.get(k, set())))
+            if len(subj) >= 2 and (_joint(self.doc, verb.i) or lemma in ("sign", "establish", "found", "co-found", "build")):
+                for a, b in combinations(subj, 2):
+                    self.add(a, R.PARTNERS_WITH, b, k, conf)
+
+    # ------------------------------------------------------------------ visits
+
+    def _visits(self, k: int) -> None:
+        sent = self.sents[k]
+        conf = self.cfg.pattern_confidence
+        for verb in sent:
+            if self.owner[verb.i] is not None or verb.pos_ not in ("VERB",):
+                continue
+            lemma = _lemma(verb)
+            visitors: list[_Mention] = []
+            visited: list[str] = []
+            if lemma in cue.VISIT_VERBS:
+                visitors = self.subject_mentions(verb)
+                for c in verb.children:
+                    if c.dep_ in ("dobj", "obj", "attr") or (c.dep_ == "prep" and c.lower_ in ("to", "at")):
+                        visited.extend(m.ent.id for m in self.subtree_mentions(c, ORG))
+            elif lemma in cue.VISIT_MOTION_VERBS:
+                for c in verb.children:
+                    if c.dep_ == "prep" and c.lower_ == "to":
+                        visited.extend(m.ent.id for m in self.subtree_mentions(c, ORG))
+                if not visited and verb.i + 1 < sent.end and self.doc[verb.i + 1].lower_ == "to":
+                    m = self.mention_at(verb.i + 2)
+                    if m is not None and m.type in ORG:
+                        visited.append(m.ent.id)
+                if visited:
+                    visitors = self.subject_mentions(verb)
+            elif lemma in cue.RECEIVE_VERBS:
+                # "X received the visiting delegation led by Y": Y visited X's organisation
+                for c in verb.children:
+                    if c.dep_ in ("dobj", "obj") and any(
+                        t.lower_ in cue.VISIT_NOUNS for t in c.subtree
+                    ):
+                        visitors = self.subtree_mentions(c)
+                        hosts = self.actors(self.subject_mentions(verb), k)
+                        if not hosts and self.home is not None:
+                            hosts = [self.home]
+                        visited = hosts
+            if not visitors or not visited:
+                continue
+            visited = list(dict.fromkeys(visited))
+            tails = self.title_tails.get(k, set())
+            for v in visitors:
+                if v.type in ORG and v.ent.id in tails:
+                    continue
+                if v.type not in ORG and v.type is not PERSON:
+                    continue
+                for t in visited:
+                    self.add(v.ent.id, R.VISITED, t, k, conf)
+                if v.type is PERSON:
+                    for org in self.org_of_person(v.ent.id, explicit_only=True):
+                        if org in visited or _unit_head(self.drafts[org].name) in cue.UNIT_HEADS - {"college", "school", "institute", "academy"}:
+                            continue
+                        if _unit_head(self.drafts[org].name) in ("school", "college") and "of" in _norm(self.drafts[org].name).split()[:2]:
+                            continue
+                        for t in visited:
+                            self.add(org, R.VISITED, t, k, self.cfg.article_confidence)
+            # the event the visitors came for took place at the visited organisation
+            if len(visited) == 1:
+                events = [m for m in self.by_sent[k] if m.type is EVENT]
+                if events and any(_lemma(t) in ("participate", "attend") for t in sent):
+                    self.add(events[0].ent.id, R.LOCATED_IN, visited[0], k, self.cfg.article_confidence)
+
+    # ------------------------------------------------------------------ participation
+
+    def _org_participants(self, k: int) -> None:
+        sent = self.sents[k]
+        tails = self.title_tails.get(k, set())
+        found: list[str] = []
+        for start, end in self.cues.get("PARTICIPANT", []):
+            if self.sent_of[start] != k:
+                continue
+            found.extend(m.ent.id for m in self.window(end, ORG) if m.ent.id not in tails)
+        for verb in sent:
+            if _lemma(verb) in ("attend", "participate") and verb.pos_ == "VERB":
+                found.extend(m.ent.id for m in self.subject_mentions(verb, ORG) if m.ent.id not in tails)
+        if not found:
+            return
+        target = self.event_for(None, k)
+        if target is None:
+            return
+        tid, tk = target
+        for o in dict.fromkeys(found):
+            self.add(o, R.PARTICIPATED_IN, tid, k, self.cfg.pattern_confidence, sent2=tk)
+
+    def _person_participants(self) -> None:
+        """People presented in a report of an event took part in it."""
+        persons: dict[str, list[_Mention]] = {}
+        for m in self.mentions:
+            if m.type is PERSON:
+                persons.setdefault(m.ent.id, []).append(m)
+        for pid, ms in persons.items():
+            best: tuple[float, str, int] | None = None
+            for m in ms:
+                k = self.sent_of[m.start]
+                if k in self.byline_sents and self._byline_near(m):
+                    continue
+                sent = self.sents[k]
+                events = [e for e in self.by_sent[k] if e.type is EVENT]
+                words = {t.lower_ for t in sent}
+                tok = self.doc[m.end - 1]
+                acts = self._acts(tok)
+                if events:
+                    cand = (self.cfg.pattern_confidence, events[0].ent.id, k)
+                elif self.main_event is None:
+                    continue
+                elif acts or k in self.participant_sents or words & cue.EVENT_NOUNS:
+                    cand = (self.cfg.article_confidence, self.main_event, k)
+                else:
+                    continue
+                if best is None or cand[0] > best[0]:
+                    best = cand
+            if best is not None:
+                self.add(pid, R.PARTICIPATED_IN, best[1], best[2], best[0])
+
+    def _byline_near(self, m: _Mention) -> bool:
+        lo = max(self.sents[self.sent_of[m.start]].start, m.start - 4)
+        return any(self.doc[i].lower_ in ("by", "/", "|") for i in range(lo, m.start)) or any(
+            self.doc[i].lower_ in cue.BYLINE_CUES for i in range(lo, m.start)
+        )
+
+    def _acts(self, tok: Token) -> bool:
+        """Is this person the subject (or in the subject) of a verb of taking part?"""
+        t = tok
+        for _ in range(6):
+            if t.dep_ in ("nsubj", "nsubjpass") and _lemma(t.head) in cue.PARTICIPATE_VERBS:
+                return True
+            if t.head is t:
+                break
+            if t.dep_ in ("nsubj", "nsubjpass"):
+                # "X said", "X, ..., introduced ..." (conj'd verbs)
+                return _lemma(t.head) in cue.PARTICIPATE_VERBS
+            t = t.head
+        return False
+
+    # ------------------------------------------------------------------ members
+
+    def _members(self, k: int) -> None:
+        sent = self.sents[k]
+        alliances = [m for m in self.by_sent[k] if m.type is ALLIANCE]
+        if not alliances:
+            return
+        words = {_lemma(t) for t in sent if self.owner[t.i] is None}
+        if not words & (cue.MEMBER_NOUNS | cue.MEMBER_VERBS):
+            return
+        members: list[str] = []
+        for verb in sent:
+            if verb.pos_ not in _VERB_POS or self.owner[verb.i] is not None:
+                continue
+            if any(c.dep_ == "agent" for c in verb.children) or (
+                verb.i + 1 < sent.end and self.doc[verb.i + 1].lower_ == "by"
+            ):
+                continue
+            lemma = _lemma(verb)
+            objs = [m for c in verb.children if c.dep_ in ("dobj", "obj", "prep", "attr", "oprd") for m in self.subtree_mentions(c, (ALLIANCE,))]
+            if lemma in cue.MEMBER_VERBS and not objs:
+                continue
+            if lemma in cue.MEMBER_VERBS or words & cue.MEMBER_NOUNS:
+                members.extend(m.ent.id for m in self.subject_mentions(verb, ORG) if m.type is not ALLIANCE)
+        if k in self.both_parties_sents and self.partner_pairs:
+            members.extend(self.partner_pairs[-1])
+        tails = self.title_tails.get(k, set())
+        for o in dict.fromkeys(members):
+            if o in tails:
+                continue
+            self.add(o, R.MEMBER_OF, alliances[0].ent.id, k, self.cfg.pattern_confidence)
+
+    # ------------------------------------------------------------------ part of / located in
+
+    def _part_of_mentions(self, k: int) -> None:
+        sent = self.sents[k]
+        conf = self.cfg.pattern_confidence
+        ms = self.by_sent[k]
+        for idx, m in enumerate(ms):
+            if m.type not in ORG or m.type is ALLIANCE:
+                continue
+            head = _unit_head(m.ent.name)
+            # "the School of Law of ACME University", "ACME University's School of Law"
+            i = m.end
+            if i + 1 < sent.end and self.doc[i].lower_ in ("of", "at") and head in cue.UNIT_HEADS:
+                j = i + 1
+                while j < sent.end and self.doc[j].lower_ in cue.OPENERS and self.owner[j] is None:
+                    j += 1
+                parent = self.mention_at(j)
+                if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
+                    self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
+            j = m.start - 1
+            if j > sent.start and self.doc[j].lower_ in ("'s", "’s") and head in cue.UNIT_HEADS:
+                parent = self.mention_at(j - 1)
+                if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
+                    self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
+        # a department named with exactly one organisation of its type in the sentence
+        for m in ms:
+            if m.type not in ORG or _unit_head(m.ent.name) not in cue.NARROW_UNIT_HEADS:
+                continue
+            if " of " in f" {_norm(m.ent.name)} ":
+                continue
+            same = {
+                o.ent.id for o in ms
+                if o.type is m.type and o.ent.id != m.ent.id and _unit_head(o.ent.name) not in cue.UNIT_HEADS
+            }
+            if len(same) == 1:
+                self.add(m.ent.id, R.PART_OF, same.pop(), k, self.cfg.fallback_confidence)
+        # "our training centre, A College and B Institute": units of the article's organisation
+        for tok in sent:
+            if tok.lower_ != "our" or self.home is None or tok.dep_ != "poss":
+                continue
+            head = tok.head
+            if self.owner[head.i] is not None:
+                continue
+            for m in self.subtree_mentions(head, ORG):
+                if m.ent.id != self.home and m.type is self.drafts[self.home].type and m.start > tok.i:
+                    self.add(m.ent.id, R.PART_OF, self.home, k, self.cfg.article_confidence)
+
+    def _part_of_names(self) -> None:
+        """'Vocational Section of the City Education Bureau' PART_OF 'City Education Bureau'."""
+        index: dict[str, list[EntityDraft]] = {}
+        for d in self.drafts.values():
+            for n in _names(d):
+                index.setdefault(n, []).append(d)
+        first_sent = {}
+        for m in self.mentions:
+            first_sent.setdefault(m.ent.id, self.sent_of[m.start])
+        for d in self.drafts.values():
+            if d.type not in ORG and d.type is not PLACE:
+                continue
+            k = first_sent.get(d.id, 0)
+            done = False
+            for name in [d.name, *d.aliases]:
+                words = _norm(name).split()
+                for i, w in enumerate(words[1:-1], start=1):
+                    if w not in ("of", "at"):
+                        continue
+                    rest = " ".join(words[i + 1 :])
+                    for parent in index.get(rest, []):
+                        if parent.id == d.id:
+                            continue
+                        if d.type in ORG and parent.type in ORG and parent.type is not ALLIANCE and d.type is not ALLIANCE:
+                            self.add(d.id, R.PART_OF, parent.id, k, self.cfg.pattern_confidence)
+                            done = True
+                        elif d.type is PLACE and parent.type is PLACE:
+                            self.add(d.id, R.LOCATED_IN, parent.id, k, self.cfg.pattern_confidence)
+                            done = True
+                    if done:
+                        break
+                if done:
+                    break
+                # "ACME Motors Corporate Giving" is a unit of "ACME Motors"
+                for cut in range(len(words) - 1, 0, -1):
+                    prefix = " ".join(words[:cut])
+                    for parent in index.get(prefix, []):
+                        if parent.id == d.id or parent.type is not d.type:
+                            continue
+                        if d.type in ORG and d.type is not ALLIANCE:
+                            self.add(d.id, R.PART_OF, parent.id, k, self.cfg.article_confidence)
+                            done = True
+                        elif d.type is PLACE:
+                            self.add(d.id, R.LOCATED_IN, parent.id, k, self.cfg.article_confidence)
+                            done = True
+                    if done:
+                        break
+                    if len(words[:cut]) < 1:
+                        break
+                if done:
+                    break
+            if not done and d.type is PLACE:
+                continue
+
+    def _org_places(self, k: int) -> None:
+        """'ACME College in Ruritania', 'Ruritania's ACME cluster', 'US firm ACME'."""
+        sent = self.sents[k]
+        conf = self.cfg.article_confidence
+        ms = self.by_sent[k]
+        for m in ms:
+            if m.type not in ORG:
+                continue
+            i = m.end
+            if i + 1 < sent.end and self.doc[i].lower_ == "in":
+                place = self.mention_at(i + 1)
+                if place is not None and place.type is PLACE:
+                    self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+            j = m.start - 1
+            if j > sent.start and self.doc[j].lower_ in ("'s", "’s"):
+                place = self.mention_at(j - 1)
+                if place is not None and place.type is PLACE:
+                    self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+            if j > sent.start and self.doc[j].lower_ in cue.ORG_NOUNS and self.owner[j] is None:
+                place = self.mention_at(j - 1)
+                if place is not None and place.type is PLACE:
+                    self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
+    if rtype is R.HOLDS_POSITION:
+        return head is PERSON and tail in ORG
+    if rtype is R.PARTNERS_WITH:
+        return head in ORG and tail in ORG
+    if rtype in (R.MEMBER_OF, R.LEADS):
+        return head in ORG and head is not ALLIANCE and tail is ALLIANCE
+    if rtype is R.ORGANIZED:
+        return head in ORG and tail is EVENT
+    if rtype is R.PARTICIPATED_IN:
+        return (head is PERSON or head in ORG) and tail is EVENT
+    if rtype is R.LOCATED_IN:
+        return (head is EVENT and (tail is PLACE or tail in ORG)) or (
+            (head in ORG or head is PLACE) and tail is PLACE
+        )
+    if rtype is R.VISITED:
+        return (head is PERSON or head in ORG) and tail in ORG
+    if rtype is R.PART_OF:
+        return head in ORG and tail in ORG
+    return False
+
+
+def _joint(doc: Doc, i: int) -> bool:
+    """'jointly held', 'co-organised', 'held together'."""
+    lo = max(0, i - 3)
+    for t in doc[lo : min(len(doc), i + 2)]:
+        if t.lower_ in ("jointly", "together", "joint", "co"):
+            return True
+    return doc[i].lower_.startswith("co-")
+
+
+def _names(d: EntityDraft) -> set[str]:
+    return {_norm(n) for n in [d.name, *d.aliases] if n}
+
+
+def _titleish_prefix(state: _DocRelations, toks: list[Token]) -> list[Token]:
+    """The title words at the start of a phrase, stopping before clause words."""
+    out = []
+    for t in toks:
+        if state.owner[t.i] is not None:
+            break
+        if not (state._is_titleish(t) or t.lower_ in ("of", "and", "the", "&", "for", "in")):
+            break
+        out.append(t)
+    return out
+
+
+def _title_text(toks: list[Token]) -> str | None:
+    while toks and toks[0].lower_ in ("the", "a", "an", "and", "of", "at", "'s", "’s"):
+        toks = toks[1:]
+    while toks and toks[-1].lower_ in ("the", "a", "an", "and", "of", "at", "from", "'s", "’s", ",", "for", "in"):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    text = "".join(t.text_with_ws for t in toks).strip()
+    return _SPACE_RE.sub(" ", text) or None
