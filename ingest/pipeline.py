@@ -199,6 +199,26 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
 # --- drafts -> records ----------------------------------------------------------------
 
 
+def merge_drafts(
+    article: Article,
+    chunks: Iterable[tuple[int, Iterable[EntityDraft], Iterable[RelationDraft]]],
+    resolver: Resolver | None = None,
+) -> Extraction:
+    """Records for ``article`` from the drafts of its chunks ``(offset, entities, relations)``.
+
+    Draft offsets are relative to their chunk, which starts at ``offset`` in the
+    article. Entities of later chunks join an earlier one with the same
+    normalised name (or a shared alias) and a compatible type; a relation that
+    a later chunk repeats is kept once. Entity ids are renumbered ``e1``, ``e2``,
+    ... in order of appearance.
+    """
+    merger = _Merger()
+    for offset, entities, relations in chunks:
+        merger.add(entities, relations, offset)
+    return merger.finish(article, resolver if resolver is not None else Resolver())
+
+
+
 @dataclass
 class _MergedEntity:
     name: str
@@ -315,7 +335,10 @@ def _eid(index: int) -> str:
 
 # --- drafts across processes ----------------------------------------------------------
 # With workers > 1 spaCy sends each Doc back from its worker as Doc.to_bytes(),
-# which packs user_data (our drafts) with srsly's msgpack. Teach it the drafts.
+# which packs user_data (our drafts) with srsly's msgpack. Teach it the drafts;
+# other objects of eikg's components (their intermediate state, such as the
+# mentions the entity components pass each other) do not cross over: they pack
+# as None, since only the drafts are read after the pipeline.
 
 _DRAFT_TAG = "__eikg_draft__"
 
@@ -330,6 +353,8 @@ def _encode_draft(obj, chain=None):
             data["mentions"] = [list(m) for m in obj.mentions]
         data[_DRAFT_TAG] = type(obj).__name__
         return data
+    if type(obj).__module__.startswith("eikg.ingest."):
+        return None
     return obj if chain is None else chain(obj)
 
 
