@@ -113,6 +113,9 @@ EVENT_NOUNS = frozenset(
     """.split()
 )
 
+#: Nouns that name an alliance generically ("the Alliance", "this network").
+ALLIANCE_NOUNS = frozenset("alliance consortium network community federation cluster union coalition".split())
+
 #: Head words of a unit inside an organisation (its department, office, section).
 UNIT_HEADS = frozenset(
     """

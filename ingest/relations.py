@@ -48,7 +48,7 @@ _IRREGULAR = {
     "ran": "run", "run": "run", "began": "begin", "took": "take", "taken": "take",
 }
 _VERB_POS = ("VERB", "AUX")
-_STOP_WORDS = frozenset({";", ".", "with", "which", "while", "who", "whose", "where", "(", ")"})
+_STOP_WORDS = frozenset({";", ".", "with", "which", "while", "who", "whose", "where"})
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -320,7 +320,7 @@ class _DocRelations:
                 i = m.end
                 continue
             tok = self.doc[i]
-            if tok.pos_ in _VERB_POS and tok.lower_ not in ("including", "include", "includes"):
+            if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
                 if tok.dep_ == "relcl" or (i > 0 and self.doc[i - 1].lower_ in ("that", "which")):
                     # skip a relative clause up to the next comma
                     while i < sent.end and self.doc[i].text != ",":
@@ -373,43 +373,63 @@ class _DocRelations:
     # ------------------------------------------------------------------ events
 
     def _main_event(self) -> str | None:
+        """The event the article reports: named most, and the one that was held or attended."""
         score: Counter[str] = Counter()
         first: dict[str, int] = {}
+        cues = cue.ORGANIZE_VERBS | cue.LOCATE_VERBS | {"attend", "participate"}
         for m in self.mentions:
-            if m.type is EVENT:
-                score[m.ent.id] += 1
-                first.setdefault(m.ent.id, m.start)
-                sent = self.sents[self.sent_of[m.start]]
-                if any(_lemma(t) in cue.ORGANIZE_VERBS | {"attend", "participate"} for t in sent):
-                    score[m.ent.id] += 2
+            if m.type is not EVENT:
+                continue
+            score[m.ent.id] += 1
+            first.setdefault(m.ent.id, m.start)
+            root = self.doc[m.start : m.end].root
+            head = root.head
+            if root.dep_ == "pobj" and head.head is not head:
+                head = head.head
+            if root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "ROOT") and _lemma(head) in cues:
+                score[m.ent.id] += 3
+            elif m.end < len(self.doc) and _lemma(self.doc[m.end]) in cues | {"be"}:
+                score[m.ent.id] += 2
         if not score:
             return None
         return max(score, key=lambda e: (score[e], -first[e]))
 
     def event_for(self, verb: Token | None, sent: int, wanted=(EVENT,)) -> tuple[str, int] | None:
         """The event (or alliance) a clause is about, and the sentence naming it."""
+        generic = False
         if verb is not None:
             for s in self.subjects(verb):
                 for m in self.subtree_mentions(s, wanted):
                     return m.ent.id, sent
+                low = s.lemma_.lower()
+                if low in cue.ALLIANCE_NOUNS and ALLIANCE in wanted:
+                    wanted = (ALLIANCE,)
+                elif low in cue.EVENT_NOUNS or low in ("it", "which"):
+                    wanted = (EVENT,)
+                    generic = True
             if verb.dep_ == "acl" and self.owner[verb.head.i] is not None:
                 m = self.owner[verb.head.i]
                 if m.type in wanted:
                     return m.ent.id, sent
         here = [m for m in self.by_sent[sent] if m.type in wanted]
-        if here:
+        if here and not generic:
             if verb is not None:
                 here.sort(key=lambda m: (m.start > verb.i, abs(m.start - verb.i)))
             return here[0].ent.id, sent
-        for back in range(1, self.cfg.max_sentence_distance + 1):
+        near = []
+        for back in range(0 if generic else 1, self.cfg.max_sentence_distance + 1):
             if sent - back < 0:
                 break
             prev = [m for m in self.by_sent[sent - back] if m.type in wanted]
-            if prev:
-                return prev[-1].ent.id, sent - back
+            near.extend((m.ent.id, sent - back) for m in reversed(prev))
+        if near:
+            for eid, k in near:
+                if eid == self.main_event:
+                    return eid, k
+            return near[0]
         if EVENT in wanted and self.main_event is not None:
             sent_words = {t.lower_ for t in self.sents[sent]}
-            if sent_words & cue.EVENT_NOUNS or sent_words & {"it", "which"}:
+            if generic or sent_words & cue.EVENT_NOUNS or sent_words & {"it", "which"}:
                 return self.main_event, sent
         return None
 
@@ -426,18 +446,20 @@ class _DocRelations:
         tails: set[str] = set()
         for p in persons:
             title, org = self._left_title(p, sent)
+            via_right = False
             if org is None:
                 org = self._after_prep(p, sent)
             if org is None or title is None:
                 r_title, r_org, closed = self._right_appositive(p, sent)
-                if r_org is not None and (org is None or title is None):
-                    if org is None or r_org is not None and title is None and r_title is not None:
-                        org = r_org
-                        title = r_title or title
+                if r_org is not None and (org is None or (title is None and r_title is not None)):
+                    org = r_org
+                    title = r_title or title
+                    via_right = True
                 elif title is None:
                     title = r_title
                 if org is None and r_title is not None and not closed:
                     org = self._trailing_org(p, sent)
+                    via_right = org is not None
             if org is None and title is None:
                 title, org = self._preceding_appositive(p, sent)
             if org is None and title is not None:
@@ -445,9 +467,11 @@ class _DocRelations:
             if org is not None:
                 tails.add(org.ent.id)
                 self._hold(p.ent.id, org.ent.id, k, self.cfg.pattern_confidence, title)
-                for q, q_title in pending:
-                    self._hold(q.ent.id, org.ent.id, k, self.cfg.article_confidence, q_title)
-                pending = []
+                if via_right:
+                    # "A, Dean, B, Vice Dean of X": titles listed before an organisation share it
+                    for q, q_title in pending:
+                        self._hold(q.ent.id, org.ent.id, k, self.cfg.article_confidence, q_title)
+                    pending = []
             elif title is not None:
                 pending.append((p, title))
         self._pending = getattr(self, "_pending", {})
@@ -503,6 +527,8 @@ class _DocRelations:
                 break
             tok = self.doc[j]
             if not self._is_titleish(tok):
+                break
+            if tok.lower_ in ("and", "&") and (j - 1 < sent.start or self.owner[j - 1] is not None):
                 break
             j -= 1
         lo = j + 1
@@ -569,7 +595,9 @@ class _DocRelations:
                 return _title_text(_titleish_prefix(self, toks)), None, closed
             return None, None, closed
         org = orgs[0]
-        free = [t for t in toks if self.owner[t.i] is None]
+        if len(orgs) > 1 and self.doc[org.end].lower_ in ("'s", "’s") and orgs[1].start == org.end + 1:
+            org = orgs[1]
+        free = [t for t in toks if self.owner[t.i] is None and t.lower_ not in ("'s", "’s")]
         if not has_title:
             # "Li Hua, ACME University": an affiliation without a title
             if len(free) <= 1 and (not free or free[0].lower_ in ("'s", "of")):
@@ -593,7 +621,7 @@ class _DocRelations:
                     return m
                 i = m.end
                 continue
-            if self.doc[i].pos_ in _VERB_POS or self.doc[i].text in (";", ":"):
+            if _clause_verb(self.doc[i]) or self.doc[i].text in (";", ":"):
                 return None
             i += 1
         return None
@@ -1096,6 +1124,8 @@ class _DocRelations:
                     if w not in ("of", "at"):
                         continue
                     rest = " ".join(words[i + 1 :])
+                    if rest.startswith("the "):
+                        rest = rest[4:]
                     for parent in index.get(rest, []):
                         if parent.id == d.id:
                             continue
@@ -1111,6 +1141,8 @@ class _DocRelations:
                     break
                 # "ACME Motors Corporate Giving" is a unit of "ACME Motors"
                 for cut in range(len(words) - 1, 0, -1):
+                    if words[cut] in ("of", "at", "for", "and", "in"):
+                        continue
                     prefix = " ".join(words[:cut])
                     for parent in index.get(prefix, []):
                         if parent.id == d.id or parent.type is not d.type:
@@ -1177,6 +1209,11 @@ def _types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
     if rtype is R.PART_OF:
         return head in ORG and tail in ORG
     return False
+
+
+def _clause_verb(tok: Token) -> bool:
+    """A verb that opens a clause (not 'Nasdaq-listed' or 'efficiency-focused')."""
+    return tok.pos_ in _VERB_POS and tok.dep_ not in ("amod", "compound", "nmod", "npadvmod", "nummod")
 
 
 def _joint(doc: Doc, i: int) -> bool:
