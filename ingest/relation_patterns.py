@@ -48,6 +48,11 @@ ORGANIZE_VERBS = frozenset(
     """.split()
 )
 
+#: Role nouns of organising ("serving as the executive organiser").
+ORGANIZER_NOUNS = frozenset(
+    "organizer organiser co-organizer co-organiser host co-host sponsor co-sponsor undertaker".split()
+)
+
 #: Verbs that locate an event ("held in", "concludes in").
 LOCATE_VERBS = frozenset("hold conclude open take kick close convene start launch host".split())
 

@@ -208,6 +208,8 @@ class _DocRelations:
         self.positions: dict[str, list[tuple[str, bool]]] = {}  # person -> [(org, explicit)]
         self.title_tails: dict[int, set[str]] = {}  # sentence -> orgs named in titles there
         self.partner_pairs: list[tuple[str, str]] = []
+        self.person_visits: list[tuple[str, list[str], int]] = []
+        self.signed: list[tuple[str, str, int]] = []
         self.main_event = self._main_event()
         self.home: str | None = None
 
@@ -277,6 +279,8 @@ class _DocRelations:
             self._org_places(k)
         self._part_of_names()
         self._person_participants()
+        self._org_visits()
+        self._signatories()
         return list(self.out.values())
 
     def mention_at(self, i: int) -> _Mention | None:
@@ -356,6 +360,18 @@ class _DocRelations:
             if types is None or m.type in types:
                 out.append(m)
         return out
+
+    def speaker_org(self, k: int) -> str | None:
+        """Whose 'our' a sentence says: the quoted speaker's organisation, else the article's."""
+        for j in (k, k + 1):
+            if j >= len(self.sents):
+                break
+            for m in self.by_sent[j]:
+                if m.type is PERSON:
+                    orgs = self.org_of_person(m.ent.id, explicit_only=True)
+                    if orgs and any(_lemma(t) in ("say", "state", "add", "note") for t in self.sents[j]):
+                        return orgs[0]
+        return self.home
 
     def org_of_person(self, person: str, explicit_only: bool = False) -> list[str]:
         return [o for o, explicit in self.positions.get(person, []) if explicit or not explicit_only]
@@ -674,6 +690,12 @@ class _DocRelations:
 
     def _home_org(self) -> str | None:
         """The organisation the article is by or about: named most, resolved references weigh more."""
+        publisher = getattr(self.doc._, "eikg_publisher", None) if Doc.has_extension("eikg_publisher") else None
+        if publisher:
+            wanted = _norm(publisher)
+            for d in self.drafts.values():
+                if d.type in ORG and wanted in _names(d):
+                    return d.id
         score: Counter[str] = Counter()
         for m in self.mentions:
             if m.type not in ORG or m.type is ALLIANCE:
@@ -743,6 +765,19 @@ class _DocRelations:
     def _active_organizers(self, k: int) -> None:
         """'ACME University held the Forum', 'A and B jointly organised X', '... held X with B'."""
         sent = self.sents[k]
+        for tok in sent:
+            # "with ACME serving as the executive organiser"
+            if tok.lower_ == "as" and self.owner[tok.i] is None:
+                role = [t for t in self.doc[tok.i + 1 : min(sent.end, tok.i + 5)] if _lemma(t) in cue.ORGANIZER_NOUNS]
+                if not role:
+                    continue
+                j = tok.i - 1
+                while j >= sent.start and self.owner[j] is None and self.doc[j].pos_ in ("VERB", "ADV", "AUX") and tok.i - j < 4:
+                    j -= 1
+                m = self.mention_at(j)
+                target = self.event_for(None, k)
+                if m is not None and m.type in ORG and target is not None:
+                    self.add(m.ent.id, R.ORGANIZED, target[0], k, self.cfg.pattern_confidence, sent2=target[1])
         for verb in sent:
             if self.owner[verb.i] is not None:
                 continue
@@ -772,9 +807,10 @@ class _DocRelations:
             event = events[0].ent.id
             conf = self.cfg.pattern_confidence
             co = []
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ == "with":
-                    co.extend(m for m in self.subtree_mentions(c, ORG))
+            for t in verb.subtree:
+                if t.i > verb.i and t.lower_ == "with" and self.owner[t.i] is None:
+                    co.extend(self.window(t.i + 1, ORG))
+                    break
             orgs = list(dict.fromkeys([m.ent.id for m in subj] + [m.ent.id for m in co]))
             for o in orgs:
                 self.add(o, R.ORGANIZED, event, k, conf)
@@ -791,6 +827,11 @@ class _DocRelations:
             if _lemma(verb) not in cue.LOCATE_VERBS:
                 continue
             i = verb.i + 1
+            obj = self.mention_at(i)
+            if obj is not None and obj.type is EVENT:
+                i = obj.end
+            else:
+                obj = None
             while i < sent.end and (self.doc[i].pos_ in ("ADV", "NOUN") and self.owner[i] is None) and i - verb.i < 3:
                 i += 1
             if i >= sent.end or self.doc[i].lower_ not in ("in", "at"):
@@ -798,7 +839,7 @@ class _DocRelations:
             places = [m for m in self.window(i + 1) if m.type is PLACE or m.type in ORG]
             if not places:
                 continue
-            target = self.event_for(verb, k)
+            target = (obj.ent.id, k) if obj is not None else self.event_for(verb, k)
             if target is None:
                 continue
             tid, tk = target
@@ -849,6 +890,8 @@ class _DocRelations:
                 for a in subj:
                     for b in others:
                         self.add(a, R.PARTNERS_WITH, b, k, conf)
+                        if lemma == "sign":
+                            self.signed.append((a, b, k))
                 if len(others) >= 2 and lemma != "sign":
                     for a, b in combinations(dict.fromkeys(others), 2):
                         self.add(a, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
@@ -860,8 +903,8 @@ class _DocRelations:
                         m = self.owner[c.i]
                         if m is not None and m.type in ORG:
                             owner = m.ent.id
-                        elif c.lower_ in ("our", "its") and self.home is not None:
-                            owner = self.home
+                        elif c.lower_ in ("our", "its"):
+                            owner = self.speaker_org(k)
                 if owner is not None:
                     for b in others:
                         self.add(owner, R.PARTNERS_WITH, b, k, conf)
@@ -940,18 +983,34 @@ class _DocRelations:
                 for t in visited:
                     self.add(v.ent.id, R.VISITED, t, k, conf)
                 if v.type is PERSON:
-                    for org in self.org_of_person(v.ent.id, explicit_only=True):
-                        if org in visited or _unit_head(self.drafts[org].name) in cue.UNIT_HEADS - {"college", "school", "institute", "academy"}:
-                            continue
-                        if _unit_head(self.drafts[org].name) in ("school", "college") and "of" in _norm(self.drafts[org].name).split()[:2]:
-                            continue
-                        for t in visited:
-                            self.add(org, R.VISITED, t, k, self.cfg.article_confidence)
+                    self.person_visits.append((v.ent.id, visited, k))
             # the event the visitors came for took place at the visited organisation
             if len(visited) == 1:
                 events = [m for m in self.by_sent[k] if m.type is EVENT]
                 if events and any(_lemma(t) in ("participate", "attend") for t in sent):
                     self.add(events[0].ent.id, R.LOCATED_IN, visited[0], k, self.cfg.article_confidence)
+
+    def _org_visits(self) -> None:
+        """A visitor's own organisation visited too: the visited unit's parent when it has one."""
+        parent = {h: t for (h, rtype, t) in self.out if rtype is R.PART_OF}
+        for person, visited, k in self.person_visits:
+            for org in self.org_of_person(person, explicit_only=True):
+                if _unit_head(self.drafts[org].name) in cue.NARROW_UNIT_HEADS | {"laboratory", "lab", "center", "centre"}:
+                    continue
+                if org in parent:  # a school inside a university: the visit is the university's
+                    continue
+                for t in visited:
+                    t = parent.get(t, t)
+                    if t != org and parent.get(org) != t:
+                        self.add(org, R.VISITED, t, k, self.cfg.article_confidence)
+
+    def _signatories(self) -> None:
+        """The parties that signed an agreement took part in the signing ceremony."""
+        if self.main_event is None or "sign" not in _norm(self.drafts[self.main_event].name):
+            return
+        for a, b, k in self.signed:
+            for o in (a, b):
+                self.add(o, R.PARTICIPATED_IN, self.main_event, k, self.cfg.article_confidence)
 
     # ------------------------------------------------------------------ participation
 
@@ -996,7 +1055,13 @@ class _DocRelations:
                     cand = (self.cfg.pattern_confidence, events[0].ent.id, k)
                 elif self.main_event is None:
                     continue
-                elif acts or k in self.participant_sents or words & cue.EVENT_NOUNS:
+                elif (
+                    acts
+                    or k in self.participant_sents
+                    or words & cue.EVENT_NOUNS
+                    or (pid in self.positions and any(_lemma(t) in cue.PARTICIPATE_VERBS for t in sent if t.pos_ == "VERB"))
+                    or self._according_to(m)
+                ):
                     cand = (self.cfg.article_confidence, self.main_event, k)
                 else:
                     continue
@@ -1004,6 +1069,9 @@ class _DocRelations:
                     best = cand
             if best is not None:
                 self.add(pid, R.PARTICIPATED_IN, best[1], best[2], best[0])
+
+    def _according_to(self, m: _Mention) -> bool:
+        return m.start >= 2 and self.doc[m.start - 2].lower_ == "according" and self.doc[m.start - 1].lower_ == "to"
 
     def _byline_near(self, m: _Mention) -> bool:
         lo = max(self.sents[self.sent_of[m.start]].start, m.start - 4)
