@@ -733,6 +733,10 @@ class _DocRelations:
             if lemma not in cue.ORGANIZE_VERBS | cue.JOINT_VERBS | cue.MEMBER_VERBS | cue.LEAD_VERBS:
                 continue
             group = self.window(by.i + 1)
+            if verb.dep_ == "acl":
+                # "laboratories jointly built by A and B, including X Laboratory": X was built
+                made = _singular(verb.head.lower_)
+                group = [m for m in group if _singular(_norm(m.ent.name).split()[-1]) != made]
             orgs = [m.ent.id for m in group if m.type in ORG]
             persons = [m.ent.id for m in group if m.type is PERSON]
             if not orgs and not persons:
@@ -997,11 +1001,10 @@ class _DocRelations:
             for org in self.org_of_person(person, explicit_only=True):
                 if _unit_head(self.drafts[org].name) in cue.NARROW_UNIT_HEADS | {"laboratory", "lab", "center", "centre"}:
                     continue
-                if org in parent:  # a school inside a university: the visit is the university's
+                if org in parent or _is_unit_name(self.drafts[org].name):
                     continue
                 for t in visited:
-                    t = parent.get(t, t)
-                    if t != org and parent.get(org) != t:
+                    if t != org and t not in parent:
                         self.add(org, R.VISITED, t, k, self.cfg.article_confidence)
 
     def _signatories(self) -> None:
@@ -1277,6 +1280,18 @@ def _types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
     if rtype is R.PART_OF:
         return head in ORG and tail in ORG
     return False
+
+
+def _is_unit_name(name: str) -> bool:
+    """'School of Law', 'Office of Academic Affairs': a unit named by its head word first."""
+    words = _norm(name).split()
+    return len(words) > 2 and words[0] in cue.UNIT_HEADS and words[1] == "of"
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _clause_verb(tok: Token) -> bool:
