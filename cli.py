@@ -361,7 +361,7 @@ def query_command(
                  "description": q.description}
                 for q in runner.list_queries()
             ]
-            typer.echo(output.render(["name", "parameters", "description"], rows, fmt))
+            typer.echo(output.render(["name", "parameters", "description"], rows, fmt, width=None))
             return
         params = runner.parse_params(param)
         runner.get_query(name)  # unknown names fail before connecting

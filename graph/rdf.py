@@ -1,0 +1,365 @@
+"""The graph as RDF under ``ontology.ttl``, keeping where every fact came from.
+
+Layout (data IRIs under ``https://w3id.org/eikg/id/``):
+
+* an entity ``id:<key>`` has its class (the most specific one; the ontology
+  gives the rest by ``rdfs:subClassOf``), ``eikg:key``, ``eikg:name``,
+  ``eikg:entityType``, ``eikg:alias``, ``eikg:date`` (events), ``eikg:firstSeen``
+  and ``eikg:lastSeen``;
+* an article ``id:article/<id>`` is an ``eikg:Article`` with ``eikg:id``,
+  ``eikg:url``, ``eikg:headline``, ``eikg:published``, ``eikg:publisher``,
+  ``eikg:contentHash`` and ``eikg:mentions`` of every entity it names;
+* a relationship is the direct triple ``<head> eikg:partnersWith <tail>`` plus
+  an ``eikg:Statement`` ``id:statement/<hash>`` reifying it (``rdf:subject``,
+  ``rdf:predicate``, ``rdf:object``) with its provenance: ``eikg:source`` (each
+  article, a sub-property of ``prov:wasDerivedFrom``), ``eikg:evidence`` (the
+  sentences), ``eikg:confidence``, ``eikg:firstSeen``, ``eikg:lastSeen``;
+* a position held (HOLDS_POSITION) is also a W3C ORG membership
+  ``id:position/<hash>``, an ``eikg:Position`` with ``org:member``,
+  ``org:organization`` and ``eikg:title``.
+
+All of that is the *default graph*; on its own (Turtle, N-Triples, JSON-LD) it
+is the plain-RDF form of provenance: the reified statement says which articles
+and which sentences support a fact. In TriG and N-Quads every article also has
+a *named graph* whose name is the article's IRI, holding the facts that article
+states and, on the statement, the evidence sentences taken from that article,
+so each sentence is tied to its own article.
+
+N-Triples and N-Quads are written line by line as rows stream out of Neo4j, so
+memory does not grow with the graph; the other formats are built in memory by
+rdflib and serialised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+import neo4j
+from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import ORG, PROV
+
+from eikg.errors import InputError
+from eikg.graph.ontology import DATA, EIKG, vocabulary
+from eikg.records import EntityType, RelationType
+
+#: A triple and the named graph it belongs to (None: the default graph).
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
+
+#: --format value -> rdflib serializer name; nt and nquads are streamed by eikg.
+FORMATS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+    "trig": "trig",
+    "nquads": "nquads",
+    "nq": "nquads",
+}
+#: Formats that carry named graphs (one per article).
+DATASET_FORMATS = {"trig", "nquads", "json-ld"}
+
+
+# --- IRIs ---------------------------------------------------------------------------------
+
+
+def entity_iri(key: str) -> URIRef:
+    """``college:northeastern-university`` -> ``https://w3id.org/eikg/id/college:northeastern-university``."""
+    return URIRef(DATA + quote(key, safe=":@~"))
+
+
+def article_iri(article_id: str) -> URIRef:
+    return URIRef(DATA + "article/" + quote(article_id, safe=":@~"))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def statement_iri(head: str, rel_type: str, tail: str) -> URIRef:
+    """A stable IRI for the reified relationship (head, type, tail)."""
+    return URIRef(DATA + "statement/" + _digest(head, rel_type, tail))
+
+
+def position_iri(person: str, organisation: str) -> URIRef:
+    return URIRef(DATA + "position/" + _digest(person, organisation))
+
+
+# --- literals -----------------------------------------------------------------------------
+
+
+def _date(value: Any) -> Literal | None:
+    """An xsd:date literal, or None when the value is not a full ISO date."""
+    if value is None:
+        return None
+    return _date_literal(str(value)[:10])
+
+
+@lru_cache(maxsize=65536)
+def _date_literal(text: str) -> Literal | None:
+    # Cached: typed literals are costly to build in rdflib and dates repeat a lot.
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return Literal(text, datatype=XSD.date)
+
+
+def _string(value: Any) -> Literal | None:
+    if value is None or str(value) == "":
+        return None
+    # Plain literals are xsd:string in RDF 1.1; rdflib only compares them equal
+    # to the plain form (shapes.ttl lists plain ones in sh:in).
+    return Literal(str(value))
+
+
+def _confidence(value: Any) -> Literal | None:
+    if value is None:
+        return None
+    return _decimal_literal(round(min(1.0, max(0.0, float(value))), 4))
+
+
+@lru_cache(maxsize=16384)
+def _decimal_literal(number: float) -> Literal:
+    return Literal(Decimal(str(number)), datatype=XSD.decimal)
+
+
+# --- rows -> quads (pure) -----------------------------------------------------------------
+
+_CLASS = {t.value: c for t, c in vocabulary().entity_classes.items()}
+_PROPERTY = {vocabulary().relationship_types[t]: p for t, p in vocabulary().relation_properties.items()}
+
+
+def _present(subject: URIRef, pairs: Iterable[tuple[URIRef, Any]], graph=None) -> Iterator[Quad]:
+    for p, o in pairs:
+        if o is not None:
+            yield (subject, p, o, graph)
+
+
+def entity_quads(row: dict[str, Any]) -> Iterator[Quad]:
+    """The description of one entity (row: key, name, type, aliases, date, firstSeen, lastSeen).
+
+    >>> q = list(entity_quads({"key": "place:qingdao", "name": "Qingdao", "type": "PLACE"}))
+    >>> [(str(p).split("#")[-1], str(o).split("#")[-1]) for _, p, o, _ in q][:2]
+    [('type', 'Place'), ('key', 'place:qingdao')]
+    """
+    kind = row["type"]
+    if kind not in _CLASS:
+        raise InputError(f"entity {row['key']!r} has type {kind!r}, not an EntityType")
+    e = entity_iri(row["key"])
+    yield (e, RDF.type, _CLASS[kind], None)
+    yield from _present(
+        e,
+        [
+            (EIKG.key, _string(row["key"])),
+            (EIKG.name, _string(row.get("name")) or _string(row["key"])),
+            (EIKG.entityType, Literal(kind)),
+            *((EIKG.alias, _string(a)) for a in sorted(set(row.get("aliases") or ()))),
+            (EIKG.date, _date(row.get("date")) if kind == EntityType.EVENT.value else None),
+            (EIKG.firstSeen, _date(row.get("firstSeen"))),
+            (EIKG.lastSeen, _date(row.get("lastSeen"))),
+        ],
+    )
+
+
+def article_quads(row: dict[str, Any]) -> Iterator[Quad]:
+    """One article (row: id, url, title, published, publisher, contentHash, mentions)."""
+    a = article_iri(row["id"])
+    yield (a, RDF.type, EIKG.Article, None)
+    url = row.get("url")
+    yield from _present(
+        a,
+        [
+            (EIKG.id, _string(row["id"])),
+            (EIKG.url, Literal(str(url), datatype=XSD.anyURI) if url else None),
+            (EIKG.headline, _string(row.get("title"))),
+            (EIKG.published, _date(row.get("published"))),
+            (EIKG.publisher, _string(row.get("publisher"))),
+            (EIKG.contentHash, _string(row.get("contentHash"))),
+        ],
+    )
+    for key in row.get("mentions") or ():
+        yield (a, EIKG.mentions, entity_iri(key), None)
+
+
+def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
+    """One relationship: direct triple, reified statement, position, per-article graphs.
+
+    Row: head, type, tail, sources, evidence, evidenceSources, firstSeen,
+    lastSeen, title, confidence.
+    """
+    rel_type = row["type"]
+    if rel_type not in _PROPERTY:
+        raise InputError(f"relationship type {rel_type!r} is not in the eikg ontology")
+    prop = _PROPERTY[rel_type]
+    h, t = entity_iri(row["head"]), entity_iri(row["tail"])
+    st = statement_iri(row["head"], rel_type, row["tail"])
+    sources = list(dict.fromkeys(row.get("sources") or ()))
+    evidence = list(row.get("evidence") or ())
+    evidence_sources = list(row.get("evidenceSources") or ())
+
+    yield (h, prop, t, None)
+    yield (st, RDF.type, EIKG.Statement, None)
+    yield (st, RDF.subject, h, None)
+    yield (st, RDF.predicate, prop, None)
+    yield (st, RDF.object, t, None)
+    for s in sources:
+        yield (st, EIKG.source, article_iri(s), None)
+    for sentence in dict.fromkeys(evidence):
+        yield (st, EIKG.evidence, Literal(sentence), None)
+    yield from _present(
+        st,
+        [
+            (EIKG.confidence, _confidence(row.get("confidence"))),
+            (EIKG.firstSeen, _date(row.get("firstSeen"))),
+            (EIKG.lastSeen, _date(row.get("lastSeen"))),
+        ],
+    )
+    if rel_type == RelationType.HOLDS_POSITION.value:
+        pos = position_iri(row["head"], row["tail"])
+        yield (pos, RDF.type, EIKG.Position, None)
+        yield (pos, ORG.member, h, None)
+        yield (pos, ORG.organization, t, None)
+        yield from _present(pos, [(EIKG.title, _string(row.get("title")))])
+        yield (pos, PROV.wasDerivedFrom, st, None)
+
+    # Named graph per article: the fact it states and the sentences it states it in.
+    for s in sources:
+        g = article_iri(s)
+        yield (h, prop, t, g)
+        for sentence, source in zip(evidence, evidence_sources):
+            if source == s:
+                yield (st, EIKG.evidence, Literal(sentence), g)
+
+
+# --- reading Neo4j ------------------------------------------------------------------------
+
+
+def _cypher(name: str) -> str:
+    return resources.files("eikg.graph").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def iter_quads(driver: neo4j.Driver, *, database: str | None = None) -> Iterator[Quad]:
+    """Every quad of the graph, streamed from Neo4j: entities, articles, relationships."""
+    steps = (
+        ("export_entities", entity_quads),
+        ("export_articles", article_quads),
+        ("export_relations", relation_quads),
+    )
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        for name, convert in steps:
+            for record in session.run(_cypher(name)):
+                yield from convert(record.data())
+
+
+def to_dataset(quads: Iterable[Quad]) -> Dataset:
+    """An rdflib Dataset: the default graph plus one named graph per article."""
+    ds = Dataset()
+    bind_prefixes(ds)
+    for s, p, o, g in quads:
+        if g is None:
+            ds.add((s, p, o))
+        else:
+            ds.graph(g).add((s, p, o))
+    return ds
+
+
+def to_graph(quads: Iterable[Quad]) -> Graph:
+    """The default graph alone: the plain-RDF form (statements carry provenance)."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for s, p, o, g in quads:
+        if g is None:
+            graph.add((s, p, o))
+    return graph
+
+
+def bind_prefixes(graph: Graph) -> None:
+    graph.bind("eikg", EIKG._NS)
+    graph.bind("id", DATA)
+    graph.bind("org", ORG)
+    graph.bind("prov", PROV)
+    graph.bind("xsd", XSD)
+
+
+# --- N-Triples / N-Quads lines ------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt_term(term: URIRef | Literal) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    text = str(term).translate(_ESCAPES)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def nt_line(quad: Quad, *, with_graph: bool) -> str:
+    """One N-Triples (or, ``with_graph``, N-Quads) line, newline included."""
+    s, p, o, g = quad
+    if with_graph and g is not None:
+        return f"<{s}> <{p}> {_nt_term(o)} <{g}> .\n"
+    return f"<{s}> <{p}> {_nt_term(o)} .\n"
+
+
+def write_lines(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int:
+    """Write quads as N-Triples (default graph only) or N-Quads; returns the line count.
+
+    Streams: nothing is kept but the line being written.
+    """
+    n = 0
+    for quad in quads:
+        if quad[3] is not None and not with_graph:
+            continue
+        out.write(nt_line(quad, with_graph=with_graph))
+        n += 1
+    return n
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def normalise_format(fmt: str) -> str:
+    key = fmt.lower().strip()
+    if key not in FORMATS:
+        raise InputError(f"unknown RDF format {fmt!r}: use turtle, nt, json-ld, trig or nquads")
+    return FORMATS[key]
+
+
+def serialise(quads: Iterable[Quad], out: TextIO, fmt: str) -> int:
+    """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written."""
+    fmt = normalise_format(fmt)
+    if fmt in ("nt", "nquads"):
+        return write_lines(quads, out, with_graph=fmt == "nquads")
+    if fmt in DATASET_FORMATS:
+        ds = to_dataset(quads)
+        out.write(ds.serialize(format=fmt))
+        return sum(len(g) for g in ds.graphs())
+    graph = to_graph(quads)
+    out.write(graph.serialize(format=fmt))
+    return len(graph)
+
+
+def export_rdf(
+    driver: neo4j.Driver, out: Path, fmt: str = "turtle", *, database: str | None = None
+) -> int:
+    """Export the whole graph from Neo4j to the file ``out``; returns triples/quads written."""
+    fmt = normalise_format(fmt)
+    try:
+        with out.open("w", encoding="utf-8") as fh:
+            return serialise(iter_quads(driver, database=database), fh, fmt)
+    except OSError as err:
+        raise InputError(f"cannot write {out}: {err.strerror}") from None

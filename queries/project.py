@@ -1,0 +1,109 @@
+"""Projection of the Neo4j graph into NetworkX, for the analyses in ``analysis.py``.
+
+Two parameterised read queries stream the entities and the relationships; the
+filters (entity types, relation types, date window) are parameters, never
+spliced text. The result is a ``networkx.MultiDiGraph``: nodes are entity keys
+with ``name``, ``type`` and ``aliases``; edges are keyed by relationship type
+with ``articles`` (number of sources), ``firstSeen`` and ``lastSeen``.
+Articles and MENTIONS are not projected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import neo4j
+import networkx as nx
+
+from eikg.errors import QueryError
+from eikg.queries.runner import internal_query
+from eikg.records import EntityType, RelationType
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What to project. Empty tuples mean everything; dates are ISO yyyy-mm-dd.
+
+    A relationship is kept when its [firstSeen, lastSeen] span overlaps the
+    window; relationships without dates are dropped once a window is given, and
+    so are the entities left without any relationship.
+    """
+
+    node_types: tuple[str, ...] = ()
+    relation_types: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        node_types: Iterable[str] | None = None,
+        relation_types: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Projection:
+        """Check user input (any case, comma lists allowed); QueryError names a bad value."""
+        nodes = _closed(node_types, EntityType, "entity type")
+        rels = _closed(relation_types, RelationType, "relation type")
+        for label, value in (("--since", since), ("--until", until)):
+            if value is not None:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise QueryError(f"{label} must be a date yyyy-mm-dd, got {value!r}") from None
+        if since and until and since > until:
+            raise QueryError(f"--since {since} is after --until {until}")
+        return cls(nodes, rels, since, until)
+
+    @property
+    def windowed(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+def _closed(values: Iterable[str] | None, enum: type, what: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        for part in str(value).split(","):
+            part = part.strip().upper().replace("-", "_")
+            if not part:
+                continue
+            if part not in enum.__members__:
+                known = ", ".join(enum.__members__)
+                raise QueryError(f"unknown {what} {part!r}: use one of {known}")
+            out.append(part)
+    return tuple(dict.fromkeys(out))
+
+
+def to_networkx(
+    driver: neo4j.Driver,
+    projection: Projection = Projection(),
+    *,
+    database: str | None = None,
+) -> nx.MultiDiGraph:
+    """Stream the selected part of the graph into a MultiDiGraph."""
+    g = nx.MultiDiGraph()
+    types = list(projection.node_types) or None
+    relations = list(projection.relation_types) or [t.value for t in RelationType]
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        for rec in session.run(internal_query("_project_nodes"), {"types": types}):
+            g.add_node(rec["key"], name=rec["name"], type=rec["type"], aliases=list(rec["aliases"]))
+        params = {
+            "relations": relations,
+            "types": types,
+            "since": projection.since,
+            "until": projection.until,
+        }
+        for rec in session.run(internal_query("_project_edges"), params):
+            g.add_edge(
+                rec["head"],
+                rec["tail"],
+                key=rec["type"],
+                articles=rec["articles"],
+                firstSeen=rec["firstSeen"],
+                lastSeen=rec["lastSeen"],
+            )
+    if projection.windowed:
+        g.remove_nodes_from([v for v in list(g) if g.degree(v) == 0])
+    return g

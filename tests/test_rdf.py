@@ -1,0 +1,233 @@
+"""RDF export: SHACL-valid under shapes.ttl, isomorphic round trips, provenance, streaming."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+
+import pytest
+from pyshacl import validate
+from query_fixture import ACME, LI, RP, extractions
+from rdflib import RDF, Dataset, Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import ORG
+from typer.testing import CliRunner
+
+from eikg.cli import app
+from eikg.errors import InputError
+from eikg.graph import rdf
+from eikg.graph.loader import load
+from eikg.graph.ontology import EIKG, ontology_graph, shapes_graph
+
+ENTITIES = [
+    {"key": "college:rp", "name": "Riverside Polytechnic", "type": "COLLEGE", "aliases": ["RP"],
+     "firstSeen": "2023-03-10", "lastSeen": "2024-05-20"},
+    {"key": "person:li-ming", "name": "Li Ming", "type": "PERSON", "aliases": []},
+    {"key": "event:forum@2024-05-18", "name": "Forum", "type": "EVENT", "date": "2024-05-18"},
+]
+ARTICLES = [
+    {"id": "a1", "url": "https://news.example.org/a1", "title": "T", "published": "2023-03-10",
+     "publisher": "P", "contentHash": "a" * 64, "mentions": ["college:rp", "person:li-ming"]},
+    {"id": "a2", "url": None, "title": None, "published": None, "publisher": None,
+     "contentHash": "b" * 64, "mentions": ["college:rp"]},
+]
+RELATIONS = [
+    {"head": "person:li-ming", "type": "HOLDS_POSITION", "tail": "college:rp",
+     "sources": ["a1", "a2"], "evidence": ['Li Ming, "President"\nof RP.', "Li Ming of RP."],
+     "evidenceSources": ["a1", "a2"], "firstSeen": "2023-03-10", "lastSeen": "2024-05-20",
+     "title": "President", "confidence": 0.9},
+    {"head": "college:rp", "type": "PARTICIPATED_IN", "tail": "event:forum@2024-05-18",
+     "sources": ["a2"], "evidence": ["RP was at the forum."], "evidenceSources": ["a2"],
+     "firstSeen": None, "lastSeen": None, "title": None, "confidence": 1.0},
+]
+
+
+def quads():
+    out = [q for r in ENTITIES for q in rdf.entity_quads(r)]
+    out += [q for r in ARTICLES for q in rdf.article_quads(r)]
+    out += [q for r in RELATIONS for q in rdf.relation_quads(r)]
+    return out
+
+
+def conforms(graph: Graph) -> tuple[bool, str]:
+    ok, _, text = validate(
+        graph, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none"
+    )
+    return ok, text
+
+
+# --- rows -> RDF (pure) -----------------------------------------------------------------
+
+
+def test_rows_give_shacl_valid_rdf():
+    ok, text = conforms(rdf.to_graph(quads()))
+    assert ok, text
+
+
+def test_shapes_catch_a_statement_without_source():
+    graph = rdf.to_graph(quads())
+    graph.remove((None, EIKG.source, None))
+    ok, text = conforms(graph)
+    assert not ok
+    assert "source" in text
+
+
+def test_provenance_in_plain_rdf_reifies_each_fact():
+    graph = rdf.to_graph(quads())
+    li, rp = rdf.entity_iri("person:li-ming"), rdf.entity_iri("college:rp")
+    assert (li, EIKG.holdsPosition, rp) in graph
+    st = rdf.statement_iri("person:li-ming", "HOLDS_POSITION", "college:rp")
+    assert (st, RDF.type, EIKG.Statement) in graph
+    assert (st, RDF.subject, li) in graph
+    assert (st, RDF.predicate, EIKG.holdsPosition) in graph
+    assert (st, RDF.object, rp) in graph
+    assert set(graph.objects(st, EIKG.source)) == {rdf.article_iri("a1"), rdf.article_iri("a2")}
+    assert Literal('Li Ming, "President"\nof RP.') in set(graph.objects(st, EIKG.evidence))
+    pos = rdf.position_iri("person:li-ming", "college:rp")
+    assert (pos, ORG.member, li) in graph
+    assert (pos, EIKG.title, Literal("President")) in graph
+
+
+def test_named_graph_per_article_pairs_sentence_with_article():
+    ds = rdf.to_dataset(quads())
+    st = rdf.statement_iri("person:li-ming", "HOLDS_POSITION", "college:rp")
+    a1 = ds.graph(rdf.article_iri("a1"))
+    a2 = ds.graph(rdf.article_iri("a2"))
+    assert set(a1.objects(st, EIKG.evidence)) == {Literal('Li Ming, "President"\nof RP.')}
+    assert set(a2.objects(st, EIKG.evidence)) == {Literal("Li Ming of RP.")}
+    li, rp = rdf.entity_iri("person:li-ming"), rdf.entity_iri("college:rp")
+    assert (li, EIKG.holdsPosition, rp) in a1
+    forum = rdf.entity_iri("event:forum@2024-05-18")
+    assert (rp, EIKG.participatedIn, forum) not in a1
+    assert (rp, EIKG.participatedIn, forum) in a2
+
+
+def test_missing_dates_and_urls_are_left_out_not_invented():
+    graph = rdf.to_graph(quads())
+    a2 = rdf.article_iri("a2")
+    assert list(graph.objects(a2, EIKG.published)) == []
+    assert list(graph.objects(a2, EIKG.url)) == []
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_plain_formats_round_trip_isomorphic(fmt):
+    buf = io.StringIO()
+    rdf.serialise(quads(), buf, fmt)
+    back = Graph().parse(data=buf.getvalue(), format=rdf.FORMATS[fmt])
+    assert isomorphic(back, rdf.to_graph(quads()))
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "json-ld"])
+def test_dataset_formats_round_trip_every_graph(fmt):
+    buf = io.StringIO()
+    rdf.serialise(quads(), buf, fmt)
+    back = Dataset().parse(data=buf.getvalue(), format=rdf.FORMATS[fmt])
+    want = rdf.to_dataset(quads())
+    want_graphs = {g.identifier: g for g in want.graphs() if len(g)}
+    got_graphs = {g.identifier: g for g in back.graphs() if len(g)}
+    assert set(got_graphs) == set(want_graphs)
+    for name, g in want_graphs.items():
+        assert isomorphic(got_graphs[name], g), name
+
+
+def test_unknown_format_and_type_are_refused():
+    with pytest.raises(InputError, match="unknown RDF format 'rdfxml'"):
+        rdf.normalise_format("rdfxml")
+    with pytest.raises(InputError, match="not in the eikg ontology"):
+        list(rdf.relation_quads({**RELATIONS[0], "type": "KNOWS"}))
+
+
+def test_iris_quote_unsafe_key_characters():
+    iri = rdf.entity_iri('college:a b<c>"d')
+    assert " " not in iri
+    assert "<" not in iri
+    assert str(iri).startswith("https://w3id.org/eikg/id/college:")
+
+
+# --- from Neo4j -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def graph(driver, clean_db):
+    load(driver, extractions())
+    return driver
+
+
+def test_export_of_loaded_graph_is_valid_and_complete(graph, tmp_path):
+    out = tmp_path / "g.ttl"
+    n = rdf.export_rdf(graph, out, "turtle")
+    g = Graph().parse(out, format="turtle")
+    assert n == len(g)
+    ok, text = conforms(g)
+    assert ok, text
+    entities = set(g.subjects(EIKG.key, None))
+    assert len(entities) == 11
+    assert len(set(g.subjects(RDF.type, EIKG.Article))) == 3
+    assert len(set(g.subjects(RDF.type, EIKG.Statement))) == 16
+    rp, acme = rdf.entity_iri(RP), rdf.entity_iri(ACME)
+    assert (rp, EIKG.partnersWith, acme) in g or (acme, EIKG.partnersWith, rp) in g
+    pos = rdf.position_iri(LI, RP)
+    assert (pos, EIKG.title, Literal("President")) in g
+
+
+def test_trig_export_of_loaded_graph_round_trips(graph, tmp_path):
+    out = tmp_path / "g.trig"
+    rdf.export_rdf(graph, out, "trig")
+    back = Dataset().parse(out, format="trig")
+    want = rdf.to_dataset(rdf.iter_quads(graph))
+    names = {g.identifier for g in back.graphs() if len(g)}
+    assert {rdf.article_iri(a) for a in ("a1", "a2", "a3")} <= names
+    for g in want.graphs():
+        if len(g):
+            assert isomorphic(back.graph(g.identifier), g), g.identifier
+
+
+def test_ntriples_stream_equals_in_memory_graph(graph, tmp_path):
+    out = tmp_path / "g.nt"
+    n = rdf.export_rdf(graph, out, "nt")
+    back = Graph().parse(out, format="nt")
+    assert n == len(back)
+    assert isomorphic(back, rdf.to_graph(rdf.iter_quads(graph)))
+
+
+def test_ntriples_memory_does_not_grow_with_the_graph():
+    """Streaming keeps memory flat: 10x the relations must not take 10x the memory."""
+
+    def rows(n):
+        for i in range(n):
+            yield {"head": f"college:c{i}", "type": "PARTNERS_WITH", "tail": f"enterprise:e{i}",
+                   "sources": [f"a{i}"], "evidence": [f"College {i} and firm {i} cooperate."],
+                   "evidenceSources": [f"a{i}"], "firstSeen": "2024-01-01",
+                   "lastSeen": "2024-01-02", "title": None, "confidence": 0.5}
+
+    class Sink(io.TextIOBase):
+        def __init__(self):
+            self.lines = 0
+
+        def write(self, s):
+            self.lines += 1
+            return len(s)
+
+    peaks = []
+    for n in (500, 5_000):
+        sink = Sink()
+        tracemalloc.start()
+        rdf.write_lines((q for r in rows(n) for q in rdf.relation_quads(r)), sink, with_graph=False)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert sink.lines == n * 10  # 5 statement + 1 source + 1 evidence + 3 literals
+    assert peaks[1] < 2 * peaks[0] + 200_000
+
+
+def test_cli_export_rdf(graph, tmp_path):
+    out = tmp_path / "g.nq"
+    res = CliRunner().invoke(app, ["export", "rdf", "--format", "nquads", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "quads" in res.stderr
+    back = Dataset().parse(out, format="nquads")
+    assert rdf.article_iri("a1") in {g.identifier for g in back.graphs()}
+    res = CliRunner().invoke(app, ["export", "rdf", "--format", "xml", "--out", str(out)])
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: unknown RDF format 'xml'")
+
+
