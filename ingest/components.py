@@ -1,0 +1,895 @@
+"""Entity components of the eikg spaCy pipeline.
+
+Three components, each registered with ``@Language.factory`` and a default
+config, run after the statistical model:
+
+``eikg_names``
+    Finds proper names as runs of capitalised words joined by little words
+    ("Education Department of Liaoning Province", "X Co., Ltd."), repairing the
+    spans statistical NER splits; strips position titles ("Vice President of X"),
+    splits off personal names and coordinated names, and types each name from
+    its head word ("... College" -> COLLEGE); a unit named with its parent
+    ("Y Center of <Org>") takes the parent's type and the parent is a name too.
+``eikg_references``
+    Finds events named only by a description ("the signing ceremony") and
+    references such as "the college", "our school", "the Association".
+``eikg_entities``
+    Resolves everything into one ``EntityDraft`` per real-world thing in
+    ``doc._.eikg_entities``: abbreviations ("(NEU)") and short forms become
+    aliases, references become mentions, events get a date and a place.
+
+The intermediate mentions live in ``doc._.eikg_mentions`` (``Mention`` objects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+import eikg.ingest.drafts  # noqa: F401  (registers the Doc extensions)
+from eikg.ingest import lexicon as lx
+from eikg.ingest.drafts import EntityDraft
+from eikg.ingest.resolve import normalise_name
+from eikg.records import ORGANIZATION_TYPES, EntityType
+
+if not Doc.has_extension("eikg_mentions"):
+    Doc.set_extension("eikg_mentions", default=None)
+
+_ORG_LIKE = ORGANIZATION_TYPES
+_PREPS = frozenset({"of", "for", "on", "in", "with", "at", "between"})
+_NAME_PUNCT_AFTER = frozenset({"co", "ltd", "inc", "corp", "st", "jr", "co.ltd", "l.a", "u.s"})
+_NER_TYPES = {"PERSON": EntityType.PERSON, "GPE": EntityType.PLACE, "LOC": EntityType.PLACE}
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}$")
+_PREFIX_UNITS = lx.GOVERNMENT_UNIT_HEADS | {"center", "centre", "committee", "branch", "unit", "team"}
+_GOV_WORDS = frozenset({"provincial", "municipal", "national", "state", "federal", "county",
+                        "city", "district", "people's", "government", "u.s.", "central"})
+
+
+@dataclass
+class Mention:
+    """A stretch of the doc that names (or refers to) an entity."""
+
+    start: int  # token offsets
+    end: int
+    type: EntityType | None
+    kind: str = "name"  # name | acronym | bare | desc | ref
+    head: str = ""  # lower-cased head word
+    parts: tuple[str, ...] = ()  # coordinated sub-names ("A and the B": A, B)
+    alias: str | None = None  # defined in parentheses right after the name
+    unit: bool = False  # a unit whose type comes from its context
+    det: str = ""  # refs: the determiner ("the", "our")
+    follow: "Mention | None" = None  # a unit of an acronym: takes its resolved type
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    return doc[start:end].text
+
+
+# --- eikg_names ---------------------------------------------------------------------
+
+
+@Language.factory("eikg_names", default_config={"max_tokens": 40})
+def make_names(nlp: Language, name: str, max_tokens: int) -> "NameFinder":
+    return NameFinder(max_tokens)
+
+
+class NameFinder:
+    """Capitalised runs -> typed name mentions (see the module docstring)."""
+
+    def __init__(self, max_tokens: int = 40) -> None:
+        self.max_tokens = max_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        headline_end = _headline_end(doc)
+        mentions: list[Mention] = []
+        ner = _ner_labels(doc)
+        for start, end in self._runs(doc):
+            analysis = _Analysis(doc, ner, in_headline=start < headline_end)
+            found = analysis.run(start, end)
+            alias = _paren_alias(doc, end)
+            if alias and found:
+                main = max(found, key=lambda m: m.end)
+                if main.end == end and main.type is not EntityType.PERSON:
+                    main.alias = alias[0]
+            mentions.extend(found)
+        doc._.eikg_mentions = _drop_alias_runs(doc, mentions)
+        return doc
+
+    def _runs(self, doc: Doc):
+        n = len(doc)
+        i = 0
+        while i < n:
+            if not _starts_name(doc, i):
+                i += 1
+                continue
+            start, last, j = i, i, i + 1
+            while j < n and j - start < self.max_tokens:
+                t = doc[j]
+                if _namey(doc, j):
+                    last, j = j, j + 1
+                    continue
+                if t.is_space and "\n" not in t.text and j + 1 < n and _namey(doc, j + 1):
+                    j += 1
+                    continue
+                if t.text in ("'s", "’s") and doc[j - 1].lower_ == "people" and j + 1 < n and _namey(doc, j + 1):
+                    j += 1
+                    continue
+                if t.text in ("-", "–") and not doc[j - 1].whitespace_ and not t.whitespace_ and (
+                    j + 1 < n and doc[j + 1].text[:1].isalnum()
+                ):
+                    last, j = j + 1, j + 2
+                    continue
+                if t.text == "." and not doc[j - 1].whitespace_ and (
+                    doc[j - 1].lower_ in _NAME_PUNCT_AFTER or len(doc[j - 1]) == 1
+                ):
+                    last, j = j, j + 1
+                    continue
+                if t.text == "," and j + 1 < n and doc[j + 1].lower_.rstrip(".") in ("ltd", "inc", "llc"):
+                    j += 1
+                    continue
+                if t.lower_ in lx.CONNECTORS or t.text == "&":
+                    k = j + 1
+                    if k < n and doc[k].lower_ == "the" and t.lower_ != "the":
+                        k += 1
+                    if k < n and _namey(doc, k) and not doc[k].is_sent_start:
+                        j = k
+                        continue
+                    break
+                if t.text == "(" and j + 3 < n and doc[j + 2].text == ")" and _namey(doc, j + 1) and (
+                    not _ACRONYM.match(doc[j + 1].text) and _namey(doc, j + 3)
+                ):
+                    last, j = j + 3, j + 4
+                    continue
+                break
+            yield start, last + 1
+            i = last + 1
+
+
+def _ner_labels(doc: Doc) -> list[str]:
+    return [t.ent_type_ for t in doc]
+
+
+def _is_cap(t: Token) -> bool:
+    c = t.text[:1]
+    return c.isupper() or (c.isdigit() and len(t) > 1 and any(ch.isalpha() for ch in t.text))
+
+
+def _namey(doc: Doc, i: int) -> bool:
+    t = doc[i]
+    if t.is_space or not _is_cap(t):
+        return False
+    if t.text[:1].isdigit():
+        return any(c.isupper() for c in t.text)  # "3D", "5G"
+    if t.is_sent_start or (i > 0 and doc[i - 1].is_space):
+        if t.is_stop or t.pos_ in ("ADP", "DET", "PRON", "ADV", "CCONJ", "SCONJ", "AUX", "PART"):
+            return False
+    return t.lower_ not in lx.NOT_NAMES or t.lower_ in ("may",) and t.pos_ == "PROPN"
+
+
+_NUMBERED = re.compile(r"^(?:\d{4}|\d{1,4}(?:st|nd|rd|th))$")
+
+
+def _starts_name(doc: Doc, i: int) -> bool:
+    t = doc[i]
+    if _NUMBERED.match(t.text):
+        # "2024 National Conference", "17th CNKI ..."; a name must follow
+        return i + 1 < len(doc) and _namey(doc, i + 1) and not doc[i + 1].lower_ in lx.MONTHS
+    return _namey(doc, i)
+
+
+def _headline_end(doc: Doc) -> int:
+    """Token index where a Title Case first line ends (0 when there is none)."""
+    for i, t in enumerate(doc):
+        if t.is_space and "\n" in t.text or "\n" in t.whitespace_:
+            words = [w for w in doc[:i] if w.is_alpha]
+            if not words or doc[i - 1].text in ".!?":
+                return 0
+            caps = sum(1 for w in words if w.text[:1].isupper() or w.is_stop)
+            return i if caps >= 0.8 * len(words) else 0
+        if i > 60:
+            return 0
+    return 0
+
+
+def _paren_alias(doc: Doc, end: int) -> tuple[str, int] | None:
+    """``(ABBR)`` or ``(Other Name)`` right after a name: the alias and its end."""
+    if end < len(doc) and doc[end].text == "(":
+        for k in range(end + 1, min(end + 12, len(doc))):
+            if doc[k].text == ")":
+                inner = doc[end + 1 : k]
+                if inner and all(_is_cap(t) or t.lower_ in lx.CONNECTORS for t in inner):
+                    return inner.text, k + 1
+                return None
+    return None
+
+
+def _drop_alias_runs(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Names inside "(...)" that define an alias are not names of their own."""
+    spans = set()
+    for m in mentions:
+        if m.alias:
+            found = _paren_alias(doc, m.end)
+            if found:
+                spans.add((m.end + 1, found[1] - 1))
+    return [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in spans)]
+
+
+class _Analysis:
+    """Turns one capitalised run into typed mentions."""
+
+    def __init__(self, doc: Doc, ner: list[str], in_headline: bool) -> None:
+        self.doc = doc
+        self.ner = ner
+        self.in_headline = in_headline
+        self.out: list[Mention] = []
+
+    def run(self, start: int, end: int) -> list[Mention]:
+        doc = self.doc
+        if self.in_headline:
+            cuts = [
+                i for i in range(start + 1, end)
+                if doc[i].tag_ in ("VBD", "VBZ", "VBP", "VBG", "VBN") and doc[i].lower_ not in lx.HEAD_TYPES
+                and doc[i - 1].text != "-" and doc[i - 1].lower_ not in lx.CONNECTORS
+            ]
+            bounds = [start, *cuts, end]
+            for a, b in zip(bounds, bounds[1:]):
+                a = a + 1 if a in cuts else a
+                self._strip_titles(a, b)
+        else:
+            self._strip_titles(start, end)
+        return self.out
+
+    def _strip_titles(self, start: int, end: int) -> None:
+        doc = self.doc
+        while start < end and doc[start].lower_ in lx.CONNECTORS:
+            start += 1
+        k = start
+        while k < end and doc[k].lower_ in lx.TITLE_WORDS:
+            k += 1
+        if k > start and any(doc[i].lower_ in lx.CORE_TITLES for i in range(start, k)):
+            while k > start and doc[k - 1].lower_ in lx.CONNECTORS and k < end and False:
+                k -= 1
+            if k >= end:
+                return
+            start = k
+        elif k >= end:
+            return  # only title words: "Party Committee", "Board of Directors"
+        while start < end and doc[start].lower_ in lx.CONNECTORS:
+            start += 1
+        self._split_people(start, end)
+
+    def _person_at(self, i: int, end: int) -> int:
+        """End of a personal name starting at token i (i when there is none)."""
+        doc, ner = self.doc, self.ner
+        if ner[i] == "PERSON" and doc[i].ent_iob_ == "B":
+            k = i + 1
+            while k < end and doc[k].ent_iob_ == "I" and ner[k] == "PERSON":
+                k += 1
+            span_words = [doc[x].lower_ for x in range(i, k)]
+            acronym = any(doc[x].text.isupper() and len(doc[x]) > 1 for x in range(i, k))
+            if not acronym and not any(w in lx.HEAD_TYPES or w in lx.TITLE_WORDS for w in span_words):
+                return k
+        return _chinese_name(doc, i, end) or i
+
+    def _split_people(self, start: int, end: int) -> None:
+        doc = self.doc
+        if start >= end:
+            return
+        k = self._person_at(start, end)
+        if k > start:
+            self._add_person(start, k)
+            rest = k
+            while rest < end and (doc[rest].lower_ in lx.CONNECTORS or doc[rest].lower_ == "from"):
+                rest += 1
+            if rest < end:
+                self._strip_titles(rest, end)
+            return
+        # a name at the end: "Dean of School of X Zhang Yuan"
+        for i in range(max(start + 1, end - 4), end - 1):
+            if doc[i - 1].lower_ in lx.CONNECTORS:
+                continue
+            k = self._person_at(i, end)
+            if k == end:
+                b = i
+                while b > start and doc[b - 1].lower_ in lx.TITLE_WORDS:
+                    b -= 1
+                self._split_coordination(start, b)
+                self._add_person(i, k)
+                return
+        self._split_coordination(start, end)
+
+    def _add_person(self, start: int, end: int) -> None:
+        self.out.append(Mention(start, end, EntityType.PERSON, head=self.doc[end - 1].lower_))
+
+    def _split_coordination(self, start: int, end: int) -> None:
+        doc = self.doc
+        bounds = [start]
+        between = False
+        for i in range(start, end):
+            low = doc[i].lower_
+            if low == "between":
+                between = True
+            if (low == "and" or low == "&") and not between:
+                bounds.append(i)
+        bounds.append(end)
+        parts = []  # (start, end) of each coordinated part
+        for a, b in zip(bounds, bounds[1:]):
+            a = a if a == start else a + 1
+            if a < b and doc[a].lower_ == "the":
+                a += 1
+            if a < b:
+                parts.append((a, b))
+        heads = [self._head(a, b)[1] for a, b in parts]
+        merged: list[list] = []  # [start, end, type of its first headed part]
+        for (a, b), h in zip(parts, heads):
+            own = doc[a - 1].lower_ == "the" or (
+                bool(merged) and merged[-1][2] is not None and doc[a].ent_iob_ == "B"
+                and self.ner[a] in ("ORG", "PERSON") and not any(doc[x].lower_ in _PREPS for x in range(a, b))
+            )
+            if merged and (h is None or merged[-1][2] is None) and not own:
+                merged[-1][1] = b
+                if merged[-1][2] is None:
+                    merged[-1][2] = h
+            else:
+                merged.append([a, b, h])
+        types = [h for *_, h in merged]
+        if len(merged) > 1 and all(t is EntityType.EVENT for t in types):
+            m = self._classify(start, end)
+            if m is not None:
+                m.parts = tuple(_text(doc, a, b) for a, b, _ in merged)
+            return
+        for a, b, h in merged:
+            self._classify(a, b, forced=h)
+
+    def _head(self, start: int, end: int) -> tuple[int, EntityType | None]:
+        """The head token (last word before the first preposition) and its type."""
+        doc = self.doc
+        stop = end
+        for i in range(start + 1, end):
+            if doc[i].lower_ in _PREPS:
+                stop = i
+                break
+        h = stop - 1
+        while h > start and not doc[h].text[:1].isalnum():
+            h -= 1
+        low = doc[h].lower_
+        t = lx.HEAD_TYPES.get(low) or lx.HEAD_TYPES.get(low.rstrip("."))
+        if t is None and low.endswith("ltd.") or low.endswith("ltd"):
+            t = EntityType.ENTERPRISE
+        return h, t
+
+    def _classify(self, start: int, end: int, forced: EntityType | None = None, nested: bool = False):
+        doc = self.doc
+        while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+            start += 1
+        if start >= end:
+            return None
+        h, htype = self._head(start, end)
+        if forced is not None and htype is None:
+            htype = forced
+        words = {doc[i].lower_ for i in range(start, end)}
+        head = doc[h].lower_.rstrip(".")
+        if htype is not EntityType.EVENT:
+            while start < end - 1 and doc[start].like_num:
+                start += 1
+        if htype is None:
+            return self._headless(start, end, nested)
+        if head == "institute":
+            nxt = doc[h + 1].lower_ if h + 1 < end else ""
+            htype = EntityType.ORGANIZATION if words & lx.RESEARCH_WORDS or nxt == "for" else EntityType.COLLEGE
+        if head == "community" and "college" in words:
+            htype = EntityType.COLLEGE
+        # "X Meeting with Y Group", "X Conference in Z Base": two names
+        for i in range(h + 1, end - 1):
+            low = doc[i].lower_
+            if low not in ("with", "in", "at") or (low == "at" and head in lx.UNIT_HEADS):
+                continue
+            a = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+            if a >= end:
+                break
+            th, ttype = self._head(a, end)
+            if ttype in _ORG_LIKE or doc[th].lower_ in lx.VENUE_HEADS:
+                self._classify(a, end)
+                end = i
+                break
+        # "X in Canada": the place is not part of the name
+        if htype is not EntityType.EVENT:
+            for i in range(h + 1, end - 1):
+                if doc[i].lower_ == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
+                    self.out.append(Mention(i + 1, end, EntityType.PLACE, head=doc[end - 1].lower_))
+                    end = i
+                    break
+        m = Mention(start, end, htype, head=head)
+        if h == start and end - start == 1 and htype is not EntityType.PLACE:
+            return None  # a bare head word: "University", "Group"
+        parent = None
+        if h + 1 < end and doc[h + 1].lower_ in ("of", "at") and head in lx.UNIT_HEADS | lx.GOVERNMENT_UNIT_HEADS:
+            parent = self._parent(h + 1, end)
+        if parent is not None and parent.type is None:
+            m.follow = parent
+        elif parent is not None:
+            if htype not in (EntityType.COLLEGE,) or parent.type is EntityType.COLLEGE:
+                m.type = parent.type
+            if m.type is EntityType.PLACE and head in lx.GOVERNMENT_UNIT_HEADS:
+                m.type = EntityType.GOVERNMENT
+        elif head in lx.GOVERNMENT_UNIT_HEADS:
+            if words & _GOV_WORDS or any(self.ner[x] == "GPE" for x in range(start, end)):
+                m.type = EntityType.GOVERNMENT
+            else:
+                m.unit = True
+        if head in lx.VENUE_HEADS and m.type in (EntityType.ORGANIZATION, EntityType.PLATFORM, EntityType.PLACE):
+            before = [doc[x].lower_ for x in range(max(0, start - 2), start)]
+            if "at" in before or "in" in before:
+                m.type = EntityType.PLACE
+        self.out.append(m)
+        return m
+
+    def _parent(self, of: int, end: int) -> Mention | None:
+        """The organisation named after "of" in a unit's name, added as a mention."""
+        doc = self.doc
+        for i in range(of, end):
+            if doc[i].lower_ not in ("of", "at"):
+                continue
+            a = i + 1
+            if a < end and doc[a].lower_ == "the":
+                a += 1
+            if a >= end:
+                return None
+            saved = len(self.out)
+            p = self._classify(a, end, nested=True)
+            if p is not None and p.kind == "acronym":
+                return p
+            if p is not None and p.type in _ORG_LIKE | {EntityType.PLACE}:
+                if p.type is EntityType.PLACE and p.head not in lx.VENUE_HEADS:
+                    del self.out[saved:]
+                return p
+            del self.out[saved:]
+        return None
+
+    def _headless(self, start: int, end: int, nested: bool) -> Mention | None:
+        doc, ner = self.doc, self.ner
+        first = doc[start].text
+        if first in lx.COMMON_ACRONYMS and not (end - start == 1 and first in lx.KEEP_ACRONYM_PLACES):
+            return None
+        if _ACRONYM.match(first) and (end - start == 1 or doc[start + 1].lower_ == "of" or not nested):
+            # "NEU"; "SCE of SWJTU" (a unit of an acronym); "HUST Signing ..." in a headline
+            m = Mention(start, start + 1, None, kind="acronym", head=doc[start].lower_)
+            if end - start > 2 and doc[start + 1].lower_ == "of":
+                m.end = end
+                saved = len(self.out)
+                p = self._classify(start + 2, end, nested=True)
+                del self.out[saved:]
+                if p is not None and p.kind == "acronym":
+                    self.out.append(Mention(start, start + 1, None, kind="acronym", head=m.head, follow=p))
+                    self.out.append(p)
+            if end - start == 1 or doc[start + 1].lower_ == "of":
+                self.out.append(m)
+                return m
+            self.out.append(m)
+            if not nested:
+                self._headless(start + 1, end, nested)
+            return m
+        labels = Counter(ner[i] for i in range(start, end))
+        label, count = labels.most_common(1)[0]
+        words = [doc[i].lower_ for i in range(start, end)]
+        if all(w in lx.GENERIC_WORDS or not doc[start + x].is_alpha for x, w in enumerate(words)):
+            return None
+        if any(doc[i].tag_ in ("VBZ", "VBG", "VBD") for i in range(start, end)):
+            return None
+        if label == "PERSON" and any(doc[i].text.isupper() and len(doc[i]) > 1 for i in range(start, end)):
+            label = "ORG"
+        if label in _NER_TYPES and count * 2 > end - start and not nested:
+            m = Mention(start, end, _NER_TYPES[label], head=doc[end - 1].lower_)
+            self.out.append(m)
+            return m
+        if nested:
+            if label in ("GPE", "LOC") and count == end - start:
+                return Mention(start, end, EntityType.PLACE, head=doc[end - 1].lower_)
+            return None
+        # a name after a preposition inside a headless run: "Agreement with X Group"
+        for i in range(start + 1, end - 1):
+            if doc[i].lower_ in ("with", "by"):
+                return self._classify(i + 1, end)
+            if doc[i].lower_ == "of":
+                h, t = self._head(i + 1, end)
+                if t in _ORG_LIKE:
+                    return self._classify(i + 1, end)
+        m = Mention(start, end, None, kind="bare", head=doc[end - 1].lower_)
+        if label == "ORG" and count * 2 > end - start:
+            m.kind = "org"
+        self.out.append(m)
+        return m
+
+
+def _chinese_name(doc: Doc, i: int, end: int) -> int:
+    """End of a surname + pinyin given name at token i ("Wang Qiang", "Diao
+    Hongbin"), or 0 when there is none."""
+    g = i + 1
+    if g < end and doc[g].is_space and "\n" not in doc[g].text:
+        g += 1
+    if g >= end:
+        return 0
+    s, given = doc[i], doc[g]
+    if s.lower_ not in lx.SURNAMES or not s.text[:1].isupper() or (g == i + 1 and not s.whitespace_):
+        return 0
+    if given.lower_ in lx.NOT_GIVEN_NAMES or not given.text[:1].isupper() or given.text.isupper():
+        return 0
+    return g + 1 if lx.PINYIN_WORD.fullmatch(given.text.replace("-", "")) else 0
+
+
+# --- eikg_references ------------------------------------------------------------------
+
+_REF_DETS = frozenset({"the", "our", "this", "that", "its", "their"})
+
+
+@Language.factory("eikg_references", default_config={"min_modifiers": 1})
+def make_references(nlp: Language, name: str, min_modifiers: int) -> "ReferenceFinder":
+    return ReferenceFinder(min_modifiers)
+
+
+class ReferenceFinder:
+    """Event descriptions ("the signing ceremony") and references ("the college")."""
+
+    def __init__(self, min_modifiers: int = 1) -> None:
+        self.min_modifiers = min_modifiers
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.eikg_mentions
+        if mentions is None:
+            mentions = doc._.eikg_mentions = []
+        taken = bytearray(len(doc))
+        for m in mentions:
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+        found = []
+        for i, t in enumerate(doc):
+            low = t.lower_
+            if taken[i]:
+                continue
+            if low in lx.EVENT_NOUNS and t.text[:1].islower():
+                desc = self._description(doc, i, mentions)
+                if desc is not None:
+                    found.append(desc)
+                    continue
+            if i > 0 and doc[i - 1].lower_ in _REF_DETS and (
+                low in lx.HEAD_TYPES or low in lx.EVENT_NOUNS or low in ("company", "firm", "enterprise")
+            ):
+                found.append(Mention(i - 1, i + 1, None, kind="ref", head=low, det=doc[i - 1].lower_))
+        mentions.extend(found)
+        mentions.sort(key=lambda m: m.start)
+        return doc
+
+    def _description(self, doc: Doc, i: int, mentions: list[Mention]) -> Mention | None:
+        k = i
+        while k > 0:
+            p = doc[k - 1]
+            if p.text in "-" and not p.whitespace_ and k >= 2:
+                k -= 1
+                continue
+            if p.lower_ == "and" and k >= 2 and doc[k - 2].text[:1].islower() and not doc[k - 2].is_stop:
+                k -= 1
+                continue
+            if p.is_alpha and p.text[:1].islower() and not p.is_stop and p.tag_ in ("NN", "NNS", "JJ", "VBG", "NN"):
+                k -= 1
+                continue
+            break
+        while k < i and doc[k].lower_ == "and":
+            k += 1
+        modifiers = sum(1 for x in range(k, i) if doc[x].is_alpha and doc[x].lower_ != "and")
+        if modifiers < self.min_modifiers:
+            return None
+        if i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "PROPN") and doc[i + 1].text[:1].islower():
+            return None  # "workshop resonance": the event word is not the head
+        end = i + 1
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].text[:1].islower():
+            x = end + 1
+            while x < len(doc) and doc[x].text[:1].islower() and doc[x].tag_ in ("JJ", "NN", "NNS", "VBG"):
+                x += 1
+            if x > end + 1 and doc[x - 1].tag_ in ("NN", "NNS"):
+                end = x
+        if end + 1 < len(doc) and doc[end].lower_ == "of":
+            for m in mentions:
+                if m.start in (end + 1, end + 2) and m.type is not None and m.kind == "name":
+                    end = m.end
+                    break
+        det = doc[k - 1].lower_ if k > 0 else ""
+        return Mention(k, end, EntityType.EVENT, kind="desc", head=doc[i].lower_, det=det)
+
+
+# --- eikg_entities ----------------------------------------------------------------------
+
+
+@Language.factory(
+    "eikg_entities",
+    default_config={"default_acronym_type": "COLLEGE", "headless_org_type": "ENTERPRISE"},
+)
+def make_entities(
+    nlp: Language, name: str, default_acronym_type: str, headless_org_type: str
+) -> "EntityResolver":
+    """``default_acronym_type``: the type of an acronym the article never expands;
+    ``headless_org_type``: the type of an organisation name with no head word
+    ("General Motors") that the statistical NER tags ORG."""
+    return EntityResolver(EntityType(default_acronym_type), EntityType(headless_org_type))
+
+
+@dataclass
+class _Ent:
+    type: EntityType | None
+    name: str
+    start: int  # token start of the mention giving the name
+    head: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    unit: bool = False
+
+
+def _key(text: str) -> str:
+    return normalise_name(text)
+
+
+def _bag(text: str) -> frozenset[str]:
+    return frozenset(w for w in _key(text).split() if w not in lx.CONNECTORS)
+
+
+class EntityResolver:
+    """Mentions -> one EntityDraft per real-world thing in ``doc._.eikg_entities``."""
+
+    def __init__(
+        self,
+        default_acronym_type: EntityType = EntityType.COLLEGE,
+        headless_org_type: EntityType = EntityType.ENTERPRISE,
+    ) -> None:
+        self.default_acronym_type = default_acronym_type
+        self.headless_org_type = headless_org_type
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.eikg_mentions or []
+        ents: list[_Ent] = []
+        index: dict[str, _Ent] = {}
+        bags: dict[frozenset[str], _Ent] = {}
+
+        def new(m: Mention, text: str, t: EntityType | None) -> _Ent:
+            e = _Ent(t, text, m.start, m.head, unit=m.unit)
+            ents.append(e)
+            return e
+
+        def attach(e: _Ent, m: Mention, text: str) -> None:
+            e.mentions.append(m)
+            k = _key(text)
+            if k != _key(e.name) and m.kind not in ("desc", "ref") and text not in e.aliases:
+                e.aliases.append(text)
+            index.setdefault(k, e)
+            if e.type is None and m.type is not None:
+                e.type = m.type
+            if e.unit and not m.unit and m.type is not None:
+                e.unit = False
+                e.type = m.type
+
+        names = [m for m in mentions if m.kind in ("name", "org", "bare", "acronym")]
+        # longest first, so a short form meets the full name it shortens
+        for m in sorted(names, key=lambda m: (-(m.end - m.start), m.start)):
+            text = _text(doc, m.start, m.end)
+            k = _key(text)
+            if not k:
+                continue
+            e = index.get(k) or (bags.get(_bag(text)) if m.type not in (None, EntityType.PERSON) else None)
+            if e is None and m.kind == "acronym":
+                e = _acronym_owner(text, ents)
+            if e is None and m.type is not EntityType.PLACE:
+                e = _short_form_owner(doc, m, ents)
+            if e is None and m.type is None and m.end - m.start == 1:
+                e = _surname_owner(text, ents)
+            if e is None:
+                if m.kind == "bare":
+                    continue
+                if m.kind == "org":
+                    m.type = self.headless_org_type
+                e = new(m, text, m.type if m.kind != "acronym" else None)
+                bags.setdefault(_bag(text), e)
+            attach(e, m, text)
+            for extra in (*m.parts, *([m.alias] if m.alias else [])):
+                if extra and _key(extra) not in index:
+                    index[_key(extra)] = e
+                    if extra not in e.aliases and _key(extra) != _key(e.name):
+                        e.aliases.append(extra)
+        for e in ents:
+            if e.type is None:
+                e.type = self.default_acronym_type
+        owner = {id(m): e for e in ents for m in e.mentions}
+        for e in ents:
+            for m in e.mentions:
+                if m.follow is not None and id(m.follow) in owner and e.type in _ORG_LIKE:
+                    e.type = owner[id(m.follow)].type
+        self._type_units(doc, ents)
+        self._events(doc, mentions, ents)
+        self._references(doc, mentions, ents)
+        doc._.eikg_entities = self._drafts(doc, ents)
+        return doc
+
+    def _type_units(self, doc: Doc, ents: list[_Ent]) -> None:
+        """A unit named without its parent takes the type of the organisation the
+        sentence names before it, else of the main college."""
+        order = sorted(
+            ((m.start, e) for e in ents for m in e.mentions if e.type in _ORG_LIKE and not e.unit),
+            key=lambda x: x[0],
+        )
+        main = _main_college(ents)
+        for e in ents:
+            if not e.unit:
+                continue
+            first = min(m.start for m in e.mentions)
+            sent_start = doc[first].sent.start
+            before = [x for s, x in order if sent_start <= s < first]
+            if before:
+                e.type = before[-1].type
+            elif main is not None:
+                e.type = EntityType.COLLEGE
+            else:
+                e.type = EntityType.ORGANIZATION
+
+    def _events(self, doc: Doc, mentions: list[Mention], ents: list[_Ent]) -> None:
+        descs = [m for m in mentions if m.kind == "desc"]
+        for m in sorted(descs, key=lambda m: -(m.end - m.start)):
+            text = _text(doc, m.start, m.end)
+            same = [e for e in ents if e.type is EntityType.EVENT and (e.head == m.head or _key(e.name) == _key(text))]
+            if same:
+                same[0].mentions.append(m)
+            else:
+                e = _Ent(EntityType.EVENT, text, m.start, m.head)
+                e.mentions.append(m)
+                ents.append(e)
+
+    def _references(self, doc: Doc, mentions: list[Mention], ents: list[_Ent]) -> None:
+        first = {id(e): min(m.start for m in e.mentions) for e in ents if e.mentions}
+        positions = sorted(
+            ((m.start, e) for e in ents for m in e.mentions if m.kind != "ref"), key=lambda p: p[0]
+        )
+        publisher = _main_college(ents)
+        for m in mentions:
+            if m.kind != "ref":
+                continue
+            target = None
+            if m.head in lx.SCHOOL_NOUNS and (m.det == "our" or doc[m.start + 1].text.islower()):
+                if m.det == "our":
+                    target = publisher
+                else:
+                    before = [e for s, e in positions if s < m.start and e.type is EntityType.COLLEGE]
+                    target = before[-1] if before else publisher
+            elif m.head in lx.EVENT_NOUNS or lx.HEAD_TYPES.get(m.head) is EntityType.EVENT:
+                before = [e for s, e in positions if s < m.start and e.type is EntityType.EVENT]
+                target = before[-1] if before else next((e for e in ents if e.type is EntityType.EVENT), None)
+            else:
+                before = [e for s, e in positions if s < m.start and e.head == m.head]
+                if not before and m.head in ("company", "firm", "enterprise"):
+                    before = [e for s, e in positions if s < m.start and e.type is EntityType.ENTERPRISE]
+                target = before[-1] if before else None
+            if target is not None and id(target) in first:
+                target.mentions.append(m)
+
+    def _drafts(self, doc: Doc, ents: list[_Ent]) -> list[EntityDraft]:
+        ents = [e for e in ents if e.mentions]
+        ents.sort(key=lambda e: min(m.start for m in e.mentions))
+        drafts = []
+        for n, e in enumerate(ents, 1):
+            spans = sorted({(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])) for m in e.mentions})
+            drafts.append(EntityDraft(id=f"e{n}", name=e.name, type=e.type, aliases=list(e.aliases), mentions=spans))
+        ids = {id(e): d.id for e, d in zip(ents, drafts)}
+        for e, d in zip(ents, drafts):
+            if e.type is EntityType.EVENT:
+                d.date, place = _event_date_place(doc, e, ents)
+                d.place = ids.get(id(place)) if place is not None else None
+        return drafts
+
+
+def _main_college(ents: list[_Ent]) -> _Ent | None:
+    colleges = [e for e in ents if e.type is EntityType.COLLEGE and e.mentions]
+    if not colleges:
+        return None
+    return max(colleges, key=lambda e: (len(e.mentions), -min(m.start for m in e.mentions)))
+
+
+def _acronym_owner(text: str, ents: list[_Ent]) -> _Ent | None:
+    a = text.lower()
+    for e in ents:
+        if e.type not in _ORG_LIKE and e.type is not None:
+            continue
+        names = [e.name, *e.aliases]
+        names += [n.split(" of ")[0] for n in names if " of " in n]
+        for name in names:
+            words = [w for w in re.findall(r"[A-Za-z]+", name)]
+            if not words or words[0][0].lower() != a[0] or words[-1][0].lower() != a[-1]:
+                continue
+            letters = "".join(words).lower()
+            it = iter(letters)
+            if all(ch in it for ch in a) and len(a) >= 2:
+                return e
+    return None
+
+
+def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
+    """"Lushang Group" for "Shandong Lushang Technology Group": an ordered subset of
+    a longer organisation name's words, keeping a distinctive word and its head."""
+    words = _key(_text(doc, m.start, m.end)).split()
+    if not words or m.type is EntityType.PERSON and _chinese_name(doc, m.start, m.end):
+        return None
+    distinctive = [w for w in words if w not in lx.HEAD_TYPES and w not in lx.CONNECTORS]
+    if not distinctive:
+        return None
+    for e in ents:
+        if e.type not in _ORG_LIKE:
+            continue
+        full = _key(e.name).split()
+        if len(full) <= len(words):
+            continue
+        if m.type not in (None, EntityType.PERSON) and m.head != e.head:
+            continue
+        if e.head in _PREFIX_UNITS:
+            # a unit's short name drops only its parent: "X Section" of "X Section of Y"
+            if full[: len(words)] == words and full[len(words)] in ("of", "at"):
+                return e
+            continue
+        it = iter(full)
+        if all(w in it for w in words) and words[0] in full[:2] + [w for w in full if w not in lx.HEAD_TYPES][:2]:
+            return e
+    return None
+
+
+def _surname_owner(text: str, ents: list[_Ent]) -> _Ent | None:
+    people = [e for e in ents if e.type is EntityType.PERSON]
+    hits = [e for e in people if text in e.name.split()[:1] + e.name.split()[-1:]]
+    return hits[0] if len(hits) == 1 else None
+
+
+_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?$")
+
+
+def _event_date_place(doc: Doc, e: _Ent, ents: list[_Ent]) -> tuple[str | None, _Ent | None]:
+    sents = []
+    for m in sorted(e.mentions, key=lambda m: m.start):
+        s = doc[m.start].sent
+        if s not in sents:
+            sents.append(s)
+    places = [(mm.start, x) for x in ents if x.type is EntityType.PLACE for mm in x.mentions]
+    date = place = None
+    for s in sents:
+        if date is None:
+            for ent in s.ents:
+                if ent.label_ == "DATE":
+                    date = parse_date(ent.text, doc._.eikg_published)
+                    if date:
+                        break
+        if place is None:
+            inside = [x for st, x in sorted(places, key=lambda p: p[0]) if s.start <= st < s.end]
+            place = inside[0] if inside else None
+    return date, place
+
+
+def parse_date(text: str, published: str | None) -> str | None:
+    """ISO date from "July 4, 2025", "1st of March, 2022", "October 14" (the
+    year of ``published`` when the text gives none) or "2022-03-01".
+
+    >>> parse_date("October 14", "2025-10-17")
+    '2025-10-14'
+    """
+    m = re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        y, mo, d = map(int, m.groups())
+    else:
+        words = re.findall(r"[A-Za-z]+|\d+(?:st|nd|rd|th)?", text)
+        mo = next((lx.MONTHS[w.lower()] for w in words if w.lower() in lx.MONTHS), None)
+        days = [int(_ORDINAL.match(w).group(1)) for w in words if _ORDINAL.match(w)]
+        years = [int(w) for w in words if w.isdigit() and len(w) == 4]
+        if mo is None or not days:
+            return None
+        d = days[0]
+        y = years[0] if years else (int(published[:4]) if published and published[:4].isdigit() else None)
+        if y is None:
+            return None
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
