@@ -67,6 +67,7 @@ def extract(
     model: str = DEFAULT_MODEL,
     max_length: int | None = None,
     resolver: Resolver | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Iterator[Extraction]:
     """Extract entities and relations from ``articles``, one ``Extraction`` each.
 
@@ -74,6 +75,8 @@ def extract(
     runs spaCy in that many processes. ``max_length`` (default
     ``nlp.max_length``) is the longest text handed to spaCy at once.
     ``resolver`` carries canonical keys across calls (a fresh one by default).
+    ``on_notice`` hears of each article that had to be split, in one line
+    naming its source.
     """
     if nlp is None:
         nlp = build_pipeline(model)
@@ -85,6 +88,11 @@ def extract(
     def docs() -> Iterator[tuple[Doc, tuple[int, int]]]:
         for seq, article in enumerate(articles):
             chunks = split_text(article.text, limit)
+            if len(chunks) > 1 and on_notice is not None:
+                on_notice(
+                    f"{article.source or article.id}: {len(article.text)} characters, longer "
+                    f"than the pipeline's max_length ({limit}); split into {len(chunks)} parts"
+                )
             pending[seq] = _Pending(article, len(chunks))
             for offset, chunk in chunks:
                 doc = nlp.make_doc(chunk)
@@ -127,8 +135,9 @@ def extract_files(
     """Read the articles in ``paths``, extract them, write JSON Lines to ``out``.
 
     One ``records.to_json`` object per line, in input order. ``on_problem`` gets
-    one line per skipped file or JSONL line; ``on_article`` is called after
-    each article is written (for progress).
+    one line per skipped file or JSONL line, and (not counted as skipped) per
+    article split for its length; ``on_article`` is called after each article
+    is written (for progress).
     """
     summary = ExtractSummary()
 
@@ -138,7 +147,9 @@ def extract_files(
             on_problem(message)
 
     articles = read_articles(paths, on_problem=problem)
-    for ex in extract(articles, nlp, batch_size=batch_size, workers=workers, model=model):
+    for ex in extract(
+        articles, nlp, batch_size=batch_size, workers=workers, model=model, on_notice=on_problem
+    ):
         out.write(json.dumps(to_json(ex), ensure_ascii=False) + "\n")
         summary.articles += 1
         summary.entities += len(ex.entities)

@@ -184,7 +184,11 @@ def test_long_text_is_split_and_offsets_stay_relative_to_the_article(nlp):
     unit = PARAGRAPH + "\n\n"
     copies = 6
     [single] = extract([Article(id="one", text=unit)], nlp)
-    [split] = extract([Article(id="many", text=unit * copies)], nlp, max_length=len(unit))
+    notices: list[str] = []
+    [split] = extract([Article(id="many", text=unit * copies, source="many.txt")], nlp,
+                      max_length=len(unit), on_notice=notices.append)
+    assert notices == [f"many.txt: {len(unit) * copies} characters, longer than the pipeline's "
+                       f"max_length ({len(unit)}); split into {copies} parts"]
     assert single.entities, "the pipeline found nothing to compare"
     text = split.article.text
     # Every chunk is the unit itself, so its drafts are the unit's, shifted.
