@@ -1,0 +1,345 @@
+"""The eikg_relations component on sentences written for these tests (fictional names).
+
+Each text runs through the real statistical model (tagger, parser) and the real
+component; the entity drafts it reads are built here by locating the given surface
+forms in the text, so these tests check relation logic apart from entity quality.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from eikg.errors import EikgError
+import eikg.ingest.relations  # noqa: F401  (registers the eikg_relations factory)
+from eikg.ingest.drafts import EntityDraft, RelationDraft
+from eikg.ingest.model import load_model
+from eikg.records import EntityType as T
+from eikg.records import RelationType as R
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = load_model()
+    nlp.add_pipe("eikg_relations")
+    return nlp
+
+
+def run(nlp, text: str, entities: dict[str, tuple[T, list[str]]]) -> list[RelationDraft]:
+    """Locate every surface form of every entity (longest first), then run the pipeline."""
+    found = []
+    for eid, (_, forms) in entities.items():
+        for form in forms:
+            for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text):
+                found.append((m.start(), m.end(), eid))
+    found.sort(key=lambda s: (s[0] - s[1], s[0]))
+    taken: set[int] = set()
+    mentions: dict[str, list[tuple[int, int]]] = {eid: [] for eid in entities}
+    for start, end, eid in found:
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            mentions[eid].append((start, end))
+    drafts = [
+        EntityDraft(id=eid, name=forms[0], type=etype, aliases=forms[1:], mentions=sorted(mentions[eid]))
+        for eid, (etype, forms) in entities.items()
+    ]
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "eikg_relations":
+            doc._.eikg_entities = drafts
+        doc = proc(doc)
+    return doc._.eikg_relations
+
+
+def triples(rels: list[RelationDraft]) -> set[tuple[str, str, str]]:
+    out = set()
+    for r in rels:
+        head, tail = r.head, r.tail
+        if r.type is R.PARTNERS_WITH:
+            head, tail = sorted((head, tail))
+        out.add((head, r.type.value, tail))
+    return out
+
+
+def titles(rels: list[RelationDraft]) -> dict[tuple[str, str], str | None]:
+    return {(r.head, r.tail): r.title for r in rels if r.type is R.HOLDS_POSITION}
+
+
+UNI = ("uni", (T.COLLEGE, ["Redstone University", "the university"]))
+COL = ("col", (T.COLLEGE, ["Bluefield College"]))
+ENT = ("ent", (T.ENTERPRISE, ["Apex Robotics Group", "Apex"]))
+GOV = ("gov", (T.GOVERNMENT, ["Provincial Education Department"]))
+
+
+def ents(*pairs, **more):
+    d = dict(pairs)
+    d.update(more)
+    return d
+
+
+# ---------------------------------------------------------------- HOLDS_POSITION
+
+
+def test_appositive_title_of_organisation(nlp):
+    rels = run(
+        nlp,
+        "Zhao Lin, Vice President of Redstone University, attended the meeting.",
+        ents(UNI, p1=(T.PERSON, ["Zhao Lin"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "uni") in triples(rels)
+    assert titles(rels)[("p1", "uni")] == "Vice President"
+
+
+def test_title_before_name_with_of_organisation(nlp):
+    rels = run(
+        nlp,
+        "Vice President Sun Hao of Redstone University delivered a speech.",
+        ents(UNI, p1=(T.PERSON, ["Sun Hao"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "uni") in triples(rels)
+    assert titles(rels)[("p1", "uni")] == "Vice President"
+
+
+def test_title_of_organisation_before_name(nlp):
+    rels = run(
+        nlp,
+        "Dean of Bluefield College Meng Tao and Director Ke Jun visited Apex Robotics Group.",
+        ents(COL, ENT, p1=(T.PERSON, ["Meng Tao"]), p2=(T.PERSON, ["Ke Jun"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+    assert titles(rels)[("p1", "col")] == "Dean"
+
+
+def test_affiliation_without_title(nlp):
+    rels = run(
+        nlp,
+        "Wen Qi from Bluefield College explained the new curriculum.",
+        ents(COL, p1=(T.PERSON, ["Wen Qi"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+    assert titles(rels)[("p1", "col")] is None
+
+
+def test_titles_listed_before_one_organisation_share_it(nlp):
+    rels = run(
+        nlp,
+        "Wu Min, the Dean, and Gao Yu, the Vice Dean of Bluefield College, attended the ceremony.",
+        ents(COL, p1=(T.PERSON, ["Wu Min"]), p2=(T.PERSON, ["Gao Yu"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+    assert ("p2", "HOLDS_POSITION", "col") in triples(rels)
+
+
+def test_title_at_the_most_specific_unit_and_its_parent(nlp):
+    rels = run(
+        nlp,
+        "Li Ping, Director of the Training Department of Apex Robotics Group, spoke at the forum.",
+        ents(
+            ENT,
+            unit=(T.ENTERPRISE, ["Training Department of Apex Robotics Group"]),
+            p1=(T.PERSON, ["Li Ping"]),
+        ),
+    )
+    assert ("p1", "HOLDS_POSITION", "unit") in triples(rels)
+    assert ("p1", "HOLDS_POSITION", "ent") not in triples(rels)
+    assert ("unit", "PART_OF", "ent") in triples(rels)
+
+
+def test_possessive_organisation_then_title(nlp):
+    rels = run(
+        nlp,
+        '"We are ready," said Hana Berg, Bluefield College\'s vice president of workforce development.',
+        ents(COL, p1=(T.PERSON, ["Hana Berg"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+
+
+# ---------------------------------------------------------------- ORGANIZED / LOCATED_IN
+
+
+def test_agents_of_an_event_organise_it(nlp):
+    text = (
+        "The Harbor Innovation Forum was held at Redstone University on May 3. "
+        "The event was sponsored by the Provincial Education Department, undertaken by "
+        "Redstone University and co-organized by Apex Robotics Group."
+    )
+    rels = triples(run(nlp, text, ents(UNI, ENT, GOV, ev=(T.EVENT, ["Harbor Innovation Forum"]))))
+    assert ("gov", "ORGANIZED", "ev") in rels
+    assert ("uni", "ORGANIZED", "ev") in rels
+    assert ("ent", "ORGANIZED", "ev") in rels
+    assert ("ev", "LOCATED_IN", "uni") in rels
+    # separate roles are not a joint one
+    assert ("ent", "PARTNERS_WITH", "gov") not in rels
+
+
+def test_joint_organisers_partner(nlp):
+    text = "The Harbor Innovation Forum was co-hosted by Redstone University and Apex Robotics Group."
+    rels = triples(run(nlp, text, ents(UNI, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]))))
+    assert ("uni", "ORGANIZED", "ev") in rels
+    assert ("ent", "ORGANIZED", "ev") in rels
+    assert ("ent", "PARTNERS_WITH", "uni") in rels
+
+
+def test_active_holding_with_a_partner(nlp):
+    text = "On June 2, Bluefield College jointly held the Smart Campus Exchange Meeting with Apex Robotics Group."
+    rels = triples(run(nlp, text, ents(COL, ENT, ev=(T.EVENT, ["Smart Campus Exchange Meeting"]))))
+    assert ("col", "ORGANIZED", "ev") in rels
+    assert ("ent", "ORGANIZED", "ev") in rels
+    assert ("col", "PARTNERS_WITH", "ent") in rels
+
+
+def test_event_held_in_a_place(nlp):
+    text = "The Coastal Skills Summit was held in Riverton on October 14."
+    rels = triples(run(nlp, text, ents(ev=(T.EVENT, ["Coastal Skills Summit"]), pl=(T.PLACE, ["Riverton"]))))
+    assert ("ev", "LOCATED_IN", "pl") in rels
+
+
+# ---------------------------------------------------------------- PARTNERS_WITH
+
+
+def test_signed_with(nlp):
+    text = "Redstone University signed a strategic cooperation agreement with Apex Robotics Group."
+    rels = run(nlp, text, ents(UNI, ENT))
+    assert ("ent", "PARTNERS_WITH", "uni") in triples(rels)
+    # symmetric: listed once
+    assert sum(1 for r in rels if r.type is R.PARTNERS_WITH) == 1
+
+
+def test_jointly_built_by(nlp):
+    text = "The training platform was jointly built by Redstone University and Apex Robotics Group."
+    rels = triples(run(nlp, text, ents(UNI, ENT)))
+    assert ("ent", "PARTNERS_WITH", "uni") in rels
+
+
+def test_cooperation_between(nlp):
+    text = "The agreement deepens the cooperation between Bluefield College and Apex Robotics Group."
+    rels = triples(run(nlp, text, ents(COL, ENT)))
+    assert ("col", "PARTNERS_WITH", "ent") in rels
+
+
+# ---------------------------------------------------------------- MEMBER_OF / LEADS
+
+
+def test_alliance_led_and_initiated(nlp):
+    text = (
+        "The Coastal Robotics Alliance is led by Redstone University and jointly initiated by "
+        "Bluefield College and Apex Robotics Group."
+    )
+    rels = triples(run(nlp, text, ents(UNI, COL, ENT, al=(T.ALLIANCE, ["Coastal Robotics Alliance"]))))
+    assert ("uni", "LEADS", "al") in rels
+    assert ("uni", "MEMBER_OF", "al") in rels
+    assert ("col", "MEMBER_OF", "al") in rels
+    assert ("ent", "MEMBER_OF", "al") in rels
+    # founding members of an alliance are not thereby partners of each other
+    assert ("col", "PARTNERS_WITH", "ent") not in rels
+
+
+def test_member_unit_of_alliance(nlp):
+    text = "Bluefield College was selected as a member unit of the Coastal Robotics Alliance."
+    rels = triples(run(nlp, text, ents(COL, al=(T.ALLIANCE, ["Coastal Robotics Alliance"]))))
+    assert ("col", "MEMBER_OF", "al") in rels
+
+
+# ---------------------------------------------------------------- VISITED / PARTICIPATED_IN
+
+
+def test_visit_by_person_and_their_organisation(nlp):
+    text = (
+        "Tang Wei, Secretary of the Party Committee of Bluefield College, and her delegation "
+        "visited Apex Robotics Group."
+    )
+    rels = triples(run(nlp, text, ents(COL, ENT, p1=(T.PERSON, ["Tang Wei"]))))
+    assert ("p1", "VISITED", "ent") in rels
+    assert ("col", "VISITED", "ent") in rels
+    assert ("p1", "HOLDS_POSITION", "col") in rels
+
+
+def test_speakers_and_attendees_take_part_in_the_reported_event(nlp):
+    text = (
+        "The Harbor Innovation Forum was held at Redstone University.\n\n"
+        "Zhao Lin, Vice President of Redstone University, delivered a welcome speech.\n\n"
+        "Representatives of Bluefield College and Apex Robotics Group attended the forum.\n\n"
+        "Written by Qian Bo"
+    )
+    rels = triples(
+        run(
+            nlp,
+            text,
+            ents(UNI, COL, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Zhao Lin"]),
+                 p2=(T.PERSON, ["Qian Bo"])),
+        )
+    )
+    assert ("p1", "PARTICIPATED_IN", "ev") in rels
+    assert ("col", "PARTICIPATED_IN", "ev") in rels
+    assert ("ent", "PARTICIPATED_IN", "ev") in rels
+    # the byline's author did not take part
+    assert ("p2", "PARTICIPATED_IN", "ev") not in rels
+
+
+# ---------------------------------------------------------------- PART_OF / LOCATED_IN
+
+
+def test_unit_of_parent_by_name_and_possessive(nlp):
+    text = (
+        "The Vocational Section of the Provincial Education Department praised "
+        "Bluefield College's School of Mechanical Engineering."
+    )
+    rels = triples(
+        run(
+            nlp,
+            text,
+            ents(
+                COL,
+                GOV,
+                sec=(T.GOVERNMENT, ["Vocational Section of the Provincial Education Department"]),
+                sch=(T.COLLEGE, ["School of Mechanical Engineering"]),
+            ),
+        )
+    )
+    assert ("sec", "PART_OF", "gov") in rels
+    assert ("sch", "PART_OF", "col") in rels
+
+
+def test_organisation_in_a_place(nlp):
+    text = "Bluefield College in Ruritania sent ten teachers."
+    rels = triples(run(nlp, text, ents(COL, pl=(T.PLACE, ["Ruritania"]))))
+    assert ("col", "LOCATED_IN", "pl") in rels
+
+
+# ---------------------------------------------------------------- the drafts themselves
+
+
+def test_relation_carries_its_sentence_and_confidence(nlp):
+    text = "The weather was fine. Zhao Lin, Dean of Bluefield College, opened the session."
+    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Zhao Lin"])))
+    hold = next(r for r in rels if r.type is R.HOLDS_POSITION)
+    start, end = hold.sentence
+    assert text[start:end].startswith("Zhao Lin, Dean")
+    assert 0.0 < hold.confidence <= 1.0
+
+
+def test_no_entities_no_relations(nlp):
+    doc = nlp("Nothing is named here.")
+    assert doc._.eikg_relations == []
+
+
+def test_types_are_respected(nlp):
+    # a place is never a partner, a person never organises
+    text = "Riverton and Bluefield College jointly built a training base."
+    rels = run(nlp, text, ents(COL, pl=(T.PLACE, ["Riverton"])))
+    assert all(r.type is not R.PARTNERS_WITH for r in rels)
+
+
+def test_config_rejects_confidence_out_of_range():
+    nlp = load_model()
+    with pytest.raises(EikgError, match="fallback_confidence"):
+        nlp.add_pipe("eikg_relations", config={"fallback_confidence": 1.5})
+
+
+def test_config_is_read():
+    nlp = load_model()
+    nlp.add_pipe("eikg_relations", config={"min_confidence": 0.95})
+    text = "Zhao Lin, Dean of Bluefield College, opened the session."
+    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Zhao Lin"])))
+    assert rels == []  # pattern confidence is 0.9 by default
