@@ -585,5 +585,47 @@ def export_csv_command(
     _export_graph("csv", out, types, relations, since, until, (uri, user, password, database))
 
 
+# --- interactive maps (issue 6) ----------------------------------------------------------
+
+
+@app.command("map")
+def map_command(
+    out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "out/map.html",
+    focus: Annotated[Optional[str], typer.Option("--focus", help="Only this entity (key, name or alias) and its neighbourhood.")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=0, help="Hops around --focus.")] = 1,
+    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None,
+    color_by: Annotated[str, typer.Option("--color-by", help="Colour nodes by: type or community.")] = "type",
+    size_by: Annotated[str, typer.Option("--size-by", help="Size nodes by: degree, betweenness or pagerank.")] = "degree",
+    static_layout: Annotated[bool, typer.Option("--static-layout", help="Lay out in Python, physics off (automatic above 1,500 entities).")] = False,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write an interactive map: one self-contained HTML file that opens offline."""
+    from eikg.queries.map_source import write_graph_map
+    from eikg.queries.maps import COLOR_MODES, SIZE_MEASURES
+    from eikg.queries.project import Projection
+
+    try:
+        projection = Projection.parse(types, relations, since, until)
+    except EikgError as err:
+        fail(str(err))
+    if color_by not in COLOR_MODES:
+        fail(f"--color-by must be one of {', '.join(COLOR_MODES)}, got {color_by!r}")
+    if size_by not in SIZE_MEASURES:
+        fail(f"--size-by must be one of {', '.join(SIZE_MEASURES)}, got {size_by!r}")
+    with open_graph(uri, user, password, database) as (driver, settings):
+        summary = write_graph_map(
+            driver, out, projection=projection, focus=focus, depth=depth,
+            database=settings.database, color_by=color_by, size_by=size_by,
+            static_layout=static_layout,
+        )
+    layout = "physics layout" if summary.physics else "static layout"
+    typer.echo(
+        f"wrote {summary.path}: {summary.nodes} entities, {summary.edges} relations, "
+        f"{layout}, {summary.bytes / 1e6:.1f} MB"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
