@@ -252,6 +252,8 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "title" and self.title_text is None:
             self.title = []
+        if tag == "body" and "head" in self.hidden:
+            self.hidden.clear()  # </head> may be left out: <body> ends it
         if tag in _HIDDEN and tag not in _VOID:
             self.hidden.append(tag)
         if self.hidden:

@@ -85,6 +85,12 @@ def test_html_keeps_visible_text_only(tmp_path):
     assert "The two sides will build a training base." in paragraphs
 
 
+def test_html_without_closing_head_still_shows_the_body():
+    text, headline = html_to_text("<html><head><title>Page</title><body><p>Body text</p></body>")
+    assert text == "Body text"
+    assert headline == "Page"
+
+
 def test_html_to_text_paragraph_breaks():
     text, headline = html_to_text("<div>One<br>Two</div><p>Three <i>four</i></p>")
     assert text == "One\n\nTwo\n\nThree four"
