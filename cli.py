@@ -143,6 +143,24 @@ def extract_command(
         fail("no article could be extracted")
 
 
+@app.command("eval")
+def eval_command(
+    gold: Annotated[str, typer.Argument(help="Gold JSON Lines file (article paths relative to it).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+) -> None:
+    """Extract the articles a gold file names and print P/R/F1 per type and overall."""
+    import json
+
+    from eikg.ingest.evaluate import evaluate, format_table, to_json
+
+    try:
+        scores = evaluate(gold, model=model)
+    except EikgError as err:
+        fail(str(err))
+    typer.echo(json.dumps(to_json(scores)) if as_json else format_table(scores))
+
+
 # --- loading and entity resolution (graph/loader.py, graph/merges.py) ------------------
 
 MergesOpt = Annotated[

@@ -848,16 +848,17 @@ _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?$")
 
 
 def _event_date_place(doc: Doc, e: _Ent, ents: list[_Ent]) -> tuple[str | None, _Ent | None]:
-    sents = []
+    sents = []  # (sentence, token where the event is mentioned in it)
     for m in sorted(e.mentions, key=lambda m: m.start):
         s = doc[m.start].sent
-        if s not in sents:
-            sents.append(s)
+        if all(s != seen for seen, _ in sents):
+            sents.append((s, m.start))
     places = [(mm.start, x) for x in ents if x.type is EntityType.PLACE for mm in x.mentions]
     date = place = None
-    for s in sents:
+    for s, at in sents:
         if date is None:
-            for ent in s.ents:
+            # the date nearest the mention; one before it wins a tie
+            for ent in sorted(s.ents, key=lambda x: (abs(x.start - at), x.start > at)):
                 if ent.label_ == "DATE":
                     date = parse_date(ent.text, doc._.eikg_published)
                     if date:

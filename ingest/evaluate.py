@@ -37,7 +37,7 @@ from typing import Any
 from eikg.errors import InputError
 from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.resolve import normalise_name
-from eikg.records import SCORED_ENTITY_TYPES, SYMMETRIC_RELATIONS, Article, Extraction
+from eikg.records import SCORED_ENTITY_TYPES, SYMMETRIC_RELATIONS, Article, Extraction, RelationType
 
 ENTITIES = "ENTITIES"
 RELATIONS = "RELATIONS"
@@ -136,6 +136,8 @@ def score(
 
     for t in sorted(_SCORED):
         counts[t] = [0, 0, 0]
+    for rt in RelationType:
+        counts["rel:" + rt.value] = [0, 0, 0]
     for g in gold:
         p = predicted.get(str(g["id"]), {})
         g_ents = _article_entities(

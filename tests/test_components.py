@@ -1,0 +1,161 @@
+"""The entity components on sentences written for these tests (fictional names),
+run through the real statistical model."""
+
+import pytest
+
+from eikg.ingest.components import parse_date
+from eikg.ingest.nlp import build_nlp
+from eikg.records import EntityType
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def entities(nlp, text, published="2024-05-10"):
+    doc = nlp.make_doc(text)
+    doc._.eikg_published = published
+    doc = nlp(doc)
+    return {d.name: d for d in doc._.eikg_entities}, doc
+
+
+def test_long_college_name_is_one_span_and_the_person_is_split_from_the_title(nlp):
+    ents, _ = entities(
+        nlp, "Zhou Minghui, Vice President of Lakeshire Vocational and Technical College of Fine Arts, spoke."
+    )
+    assert ents["Lakeshire Vocational and Technical College of Fine Arts"].type is EntityType.COLLEGE
+    assert ents["Zhou Minghui"].type is EntityType.PERSON
+    assert set(ents) == {"Zhou Minghui", "Lakeshire Vocational and Technical College of Fine Arts"}
+
+
+def test_unit_takes_its_parents_type_and_the_parent_is_an_entity(nlp):
+    ents, _ = entities(
+        nlp, "Gao Lin, Head of the Data Services Center of Brightwater Cloud Technology Group, spoke."
+    )
+    assert ents["Data Services Center of Brightwater Cloud Technology Group"].type is EntityType.ENTERPRISE
+    assert ents["Brightwater Cloud Technology Group"].type is EntityType.ENTERPRISE
+
+
+def test_government_department_and_coordinated_organisations(nlp):
+    ents, _ = entities(
+        nlp,
+        "The forum was sponsored by the Education Department of Fernvale Province and undertaken "
+        "by Kestrel University and Harlow Systems Co., Ltd.",
+    )
+    assert ents["Education Department of Fernvale Province"].type is EntityType.GOVERNMENT
+    assert ents["Kestrel University"].type is EntityType.COLLEGE
+    assert ents["Harlow Systems Co., Ltd."].type is EntityType.ENTERPRISE
+
+
+def test_section_of_a_bureau_is_government_and_its_short_name_is_an_alias(nlp):
+    ents, doc = entities(
+        nlp,
+        "Wen Jiayi, Section Chief of the Teaching Affairs Section of the Fernvale Education Bureau, "
+        "spoke. The Teaching Affairs Section will publish the plan.",
+    )
+    unit = ents["Teaching Affairs Section of the Fernvale Education Bureau"]
+    assert unit.type is EntityType.GOVERNMENT
+    assert unit.aliases == ["Teaching Affairs Section"]
+    assert len(unit.mentions) == 2
+    assert ents["Fernvale Education Bureau"].type is EntityType.GOVERNMENT
+
+
+def test_abbreviation_in_parentheses_is_an_alias_with_every_mention(nlp):
+    text = (
+        "Northmoor Polytechnic University (NMPU) signed an agreement with Redfield Robotics Co., Ltd. "
+        "on Monday. NMPU will send students to the company."
+    )
+    ents, _ = entities(nlp, text)
+    college = ents["Northmoor Polytechnic University"]
+    assert college.type is EntityType.COLLEGE
+    assert college.aliases == ["NMPU"]
+    assert [text[a:b] for a, b in college.mentions] == ["Northmoor Polytechnic University", "NMPU"]
+    company = ents["Redfield Robotics Co., Ltd."]
+    assert "the company" in [text[a:b] for a, b in company.mentions]
+    assert "NMPU" not in ents
+
+
+def test_short_form_of_a_company_merges_into_the_full_name(nlp):
+    text = (
+        "Students visited Jiangsu Velden-Marsh Precision Machinery Co., Ltd. last week. "
+        "Velden-Marsh will host interns every summer."
+    )
+    ents, _ = entities(nlp, text)
+    assert list(ents) == ["Jiangsu Velden-Marsh Precision Machinery Co., Ltd."]
+    company = ents["Jiangsu Velden-Marsh Precision Machinery Co., Ltd."]
+    assert company.aliases == ["Velden-Marsh"]
+    assert len(company.mentions) == 2
+
+
+def test_the_college_and_our_school_resolve_but_generic_mentions_are_not_entities(nlp):
+    text = (
+        "Posted on May 2, 2024 by Lakeshire College\n\nOn April 28, the college held a job fair. "
+        "Teachers from our school and 20 universities attended."
+    )
+    ents, _ = entities(nlp, text)
+    college = ents["Lakeshire College"]
+    said = [text[a:b] for a, b in college.mentions]
+    assert "the college" in said
+    assert "our school" in said
+    assert college.aliases == []
+    assert not any("universities" in name for name in ents)
+
+
+def test_named_event_has_date_with_the_publication_year_and_place(nlp):
+    ents, _ = entities(nlp, "On March 3, the Riverside Digital Skills Forum was held in Hangzhou. The forum drew guests.")
+    event = ents["Riverside Digital Skills Forum"]
+    assert event.type is EntityType.EVENT
+    assert event.date == "2024-03-03"
+    assert event.place == ents["Hangzhou"].id
+    assert ents["Hangzhou"].type is EntityType.PLACE
+    assert len(event.mentions) == 2  # "The forum" too
+
+
+def test_event_named_by_its_fullest_description(nlp):
+    ents, _ = entities(
+        nlp,
+        "On June 9, the groundbreaking and signing ceremony of Maple Harbor Science Park was held. "
+        "The ceremony was hosted by Kestrel University.",
+    )
+    event = ents["groundbreaking and signing ceremony of Maple Harbor Science Park"]
+    assert event.type is EntityType.EVENT
+    assert event.date == "2024-06-09"
+    assert len(event.mentions) == 2
+
+
+def test_alliance_and_people_after_titles(nlp):
+    ents, _ = entities(
+        nlp,
+        "Chairman Tang Weiping and Secretary of the Party Committee Lu Hongxia said Kestrel University "
+        "joined the Eastbay Alliance of Smart Manufacturing Education.",
+    )
+    assert ents["Eastbay Alliance of Smart Manufacturing Education"].type is EntityType.ALLIANCE
+    assert ents["Tang Weiping"].type is EntityType.PERSON
+    assert ents["Lu Hongxia"].type is EntityType.PERSON
+    assert not any("Party Committee" in name for name in ents)
+
+
+def test_draft_ids_are_sequential_and_mentions_are_offsets_into_the_text(nlp):
+    text = "Kestrel University and Harlow Systems Co., Ltd. opened the Harlow Robotics Laboratory."
+    _, doc = entities(nlp, text)
+    drafts = doc._.eikg_entities
+    assert [d.id for d in drafts] == [f"e{i}" for i in range(1, len(drafts) + 1)]
+    for d in drafts:
+        assert all(text[a:b].strip() == text[a:b] and b > a for a, b in d.mentions)
+    assert {d.name: d.type for d in drafts}["Harlow Robotics Laboratory"] is EntityType.ORGANIZATION
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("October 14", "2025-10-17", "2025-10-14"),
+        ("1st of March, 2022", None, "2022-03-01"),
+        ("July 4, 2025", None, "2025-07-04"),
+        ("2022-03-01", None, "2022-03-01"),
+        ("November 14th", None, None),
+        ("last year", "2024-01-01", None),
+    ],
+)
+def test_parse_date(text, published, expected):
+    assert parse_date(text, published) == expected
