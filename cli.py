@@ -7,8 +7,10 @@ driver's connection errors become one line on stderr and exit code 1.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Optional
 
 import neo4j
@@ -17,6 +19,8 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from eikg.errors import EikgError
 from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
+from eikg.graph.server import manager as neo4j_server
+from eikg.graph.stats import count_graph
 
 app = typer.Typer(
     name="eikg",
@@ -86,6 +90,96 @@ def open_graph(
 @app.callback()
 def main() -> None:
     """eikg: education-industry knowledge graph from news articles."""
+
+
+# -- the local Neo4j and graph counts ------------------------------------------
+
+neo4j_app = typer.Typer(
+    help="Install, start, stop and inspect the local Neo4j that eikg manages.",
+    no_args_is_help=True,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+PortOpt = Annotated[
+    Optional[int],
+    typer.Option("--port", envvar="EIKG_NEO4J_PORT", help="Bolt port on 127.0.0.1; default 7687."),
+]
+StoreOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--store", envvar="EIKG_NEO4J_STORE", help="Store directory; default data/neo4j/."
+    ),
+]
+
+
+@neo4j_app.command("install")
+def neo4j_install(
+    force: Annotated[bool, typer.Option("--force", help="Run Maven even if up to date.")] = False,
+) -> None:
+    """Fetch Neo4j Community with Maven, build the launcher, generate the password."""
+    try:
+        typer.echo(neo4j_server.install(force=force))
+    except EikgError as err:
+        fail(str(err))
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    port: PortOpt = None,
+    store: StoreOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for Bolt to answer.")
+    ] = 120.0,
+) -> None:
+    """Start the local Neo4j in the background and wait until Bolt answers."""
+    try:
+        typer.echo(neo4j_server.start(port=port, store=store, timeout=timeout))
+    except EikgError as err:
+        fail(str(err))
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(store: StoreOpt = None) -> None:
+    """Stop the local Neo4j cleanly (the store is flushed)."""
+    try:
+        typer.echo(neo4j_server.stop(store=store))
+    except EikgError as err:
+        fail(str(err))
+
+
+@neo4j_app.command("status")
+def neo4j_status(port: PortOpt = None, store: StoreOpt = None) -> None:
+    """Say whether the local Neo4j runs, its version, address, store and size."""
+    try:
+        typer.echo(neo4j_server.status(port=port, store=store).describe())
+    except EikgError as err:
+        fail(str(err))
+
+
+@app.command("stats")
+def stats_command(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Count nodes per label and relationships per type in the graph."""
+    if fmt not in ("table", "json"):
+        fail(f"unknown --format {fmt!r}; use table or json")
+    with open_graph(uri, user, password, database) as (driver, settings):
+        counts = count_graph(driver, settings.database)
+    if fmt == "json":
+        typer.echo(json.dumps(counts.to_json(), indent=2))
+        return
+    rows = [("node label", name, n) for name, n in counts.labels.items()]
+    rows += [("relationship type", name, n) for name, n in counts.relationships.items()]
+    if not rows:
+        typer.echo("the graph is empty")
+        return
+    width = max(len(name) for _, name, _ in rows)
+    for kind, name, n in rows:
+        typer.echo(f"{kind:<18} {name:<{width}} {n:>9}")
 
 
 #: More articles than this get a progress bar.
