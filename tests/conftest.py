@@ -1,0 +1,82 @@
+"""Fixtures shared by every test file: paths, and a real Neo4j over Bolt.
+
+The graph fixtures use NEO4J_URI (and NEO4J_USER/PASSWORD/DATABASE) when set,
+else the local server eikg manages, started when it is not running. A server
+that cannot be reached FAILS the run; it never skips.
+
+Test runs that share the local server take turns (a lock file in its store), so
+one run's ``clean_db`` never empties the database under another run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from eikg.errors import EikgError
+from eikg.graph.connection import Settings, connect, resolve_settings
+from eikg.graph.server import manager
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(repo_root: Path) -> Path:
+    """The shared corpus of real articles (never copied into the repo)."""
+    return (repo_root / ".." / "shared" / "corpus").resolve()
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Settings:
+    try:
+        return resolve_settings()
+    except EikgError as err:
+        pytest.fail(f"no Neo4j to test against: {err}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_settings: Settings) -> Iterator[neo4j.Driver]:
+    """A verified driver for the whole run (holding the local server's test lock)."""
+    with _test_lock(neo4j_settings):
+        try:
+            opened = connect(neo4j_settings)
+        except EikgError as err:
+            pytest.fail(f"cannot connect to Neo4j: {err}", pytrace=False)
+        with opened:
+            yield opened
+
+
+@pytest.fixture
+def clean_db(driver: neo4j.Driver, neo4j_settings: Settings) -> neo4j.Driver:
+    """The driver, after emptying the database of nodes and relationships."""
+    driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
+    return driver
+
+
+@contextmanager
+def _test_lock(settings: Settings) -> Iterator[None]:
+    """Exclusive lock on the local server's store for one test run; none for NEO4J_URI."""
+    if not settings.local:
+        yield
+        return
+    path = manager.default_store() / "eikg-tests.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another test run on the local Neo4j ({path})",
+                  file=sys.__stderr__, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
