@@ -162,6 +162,7 @@ def get_query(name: str) -> NamedQuery:
 
 
 def internal_query(name: str) -> str:
+    """The text of an internal query file (``_name.cypher``), for eikg's own modules."""
     return _all_queries()[name].text
 
 
@@ -226,7 +227,13 @@ def resolve_entity(driver: neo4j.Driver, name: str, database: str | None = None)
     An exact key or name beats an alias; several equally good matches or none
     raise QueryError (none: with the closest known names).
     """
-    found = _read(driver, internal_query("_resolve_entity"), {"name": name}, database, DEFAULT_TIMEOUT)
+    found = _read(driver, internal_query("_entity_exact"), {"name": name}, database, DEFAULT_TIMEOUT)
+    if any(r["key"] == name for r in found.rows):
+        return name
+    if not found.rows:  # no exact key or name: ignore case, try aliases (a full scan)
+        found = _read(
+            driver, internal_query("_resolve_entity"), {"name": name}, database, DEFAULT_TIMEOUT
+        )
     exact = [r for r in found.rows if r["exact"]]
     best = exact or found.rows
     keys = sorted({r["key"] for r in best})

@@ -228,7 +228,7 @@ def test_timeline_per_year_and_type(graph):
         ("2024", "PARTICIPATED_IN"): 3,
         ("2025", "LEADS"): 1,
         ("2025", "MEMBER_OF"): 3,
-        ("2025", "PARTNERS_WITH"): 2,
+        ("2025", "PARTNERS_WITH"): 3,
     }
 
 
