@@ -64,7 +64,11 @@ def check_read_only(session: neo4j.Session, text: str, params: dict[str, Any]) -
     except Neo4jError as err:
         raise QueryError(f"query refused: it cannot be planned as a read ({_first_line(err)})") from None
     if summary.query_type != "r":
-        kinds = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}
+        kinds = {
+            "w": "writes",
+            "rw": "reads and writes",
+            "s": "changes the schema or administers the server",
+        }
         what = kinds.get(summary.query_type or "", f"is of type {summary.query_type!r}")
         raise QueryError(f"query refused: it {what}; only read-only queries may run")
     procedures = []
