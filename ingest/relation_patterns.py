@@ -139,25 +139,27 @@ OPENERS = frozenset("the a an our its their his her".split())
 
 
 def build_matcher(vocab: Vocab) -> Matcher:
-    """Token patterns for title words and cue words, compiled once per pipeline."""
+    """Multi-token cue patterns, compiled once per pipeline.
+
+    Single-word cues (title heads, participant nouns, byline words) are looked up
+    in the sets above while the component reads each token once; the Matcher
+    carries the phrases.
+    """
     matcher = Matcher(vocab)
-    matcher.add("TITLE", [[{"LOWER": {"IN": sorted(TITLE_HEADS)}}]])
-    matcher.add(
-        "TITLE",
-        [
-            [{"LOWER": {"IN": ["vice", "deputy", "co"]}}, {"ORTH": "-"}, {"LOWER": {"IN": sorted(TITLE_HEADS)}}],
-        ],
-    )
-    matcher.add("BYLINE", [[{"LOWER": {"IN": sorted(BYLINE_CUES)}}, {"LOWER": {"IN": ["by", "/"]}, "OP": "?"}]])
-    matcher.add("PARTICIPANT", [[{"LOWER": {"IN": sorted(PARTICIPANT_NOUNS)}}]])
     matcher.add(
         "PARTICIPANT",
-        [[{"LOWER": "persons"}, {"LOWER": "in"}, {"LOWER": "charge"}]],
+        [
+            [{"LOWER": "persons"}, {"LOWER": "in"}, {"LOWER": "charge"}],
+            [{"LOWER": "people"}, {"LOWER": "in"}, {"LOWER": "charge"}],
+        ],
     )
     matcher.add(
         "BOTH_PARTIES",
         [
-            [{"LOWER": {"IN": ["both", "two"]}}, {"LOWER": {"IN": ["parties", "sides", "schools", "universities", "partners"]}}],
+            [
+                {"LOWER": {"IN": ["both", "two"]}},
+                {"LOWER": {"IN": ["parties", "sides", "schools", "universities", "partners"]}},
+            ],
         ],
     )
     return matcher

@@ -185,6 +185,8 @@ class _DocRelations:
             {id(self.owner[m.start]): self.owner[m.start] for m in self.mentions if self.owner[m.start]}.values(),
             key=lambda m: m.start,
         )
+        self.toks: list[Token] = list(doc)
+        self.lem = [_lemma(t) for t in self.toks]
         self.sents: list[Span] = list(doc.sents)
         self.sent_of = [0] * len(doc)
         for k, s in enumerate(self.sents):
@@ -194,14 +196,18 @@ class _DocRelations:
         for m in self.mentions:
             self.by_sent[self.sent_of[m.start]].append(m)
         self.title_tok = [False] * len(doc)
-        self.cues: dict[str, list[tuple[int, int]]] = {}
+        self.cues: dict[str, list[tuple[int, int]]] = {"TITLE": [], "PARTICIPANT": [], "BYLINE": []}
+        for t in self.toks:
+            low = t.lower_
+            if low in cue.TITLE_HEADS:
+                self.cues["TITLE"].append((t.i, t.i + 1))
+                self.title_tok[t.i] = self.owner[t.i] is None
+            elif low in cue.PARTICIPANT_NOUNS:
+                self.cues["PARTICIPANT"].append((t.i, t.i + 1))
+            elif low in cue.BYLINE_CUES:
+                self.cues["BYLINE"].append((t.i, t.i + 1))
         for match_id, start, end in cfg.matcher(doc):
-            label = doc.vocab.strings[match_id]
-            self.cues.setdefault(label, []).append((start, end))
-            if label == "TITLE":
-                for i in range(start, end):
-                    if self.owner[i] is None:
-                        self.title_tok[i] = True
+            self.cues.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         self.byline_sents = {self.sent_of[s] for s, _ in self.cues.get("BYLINE", [])}
         self.participant_sents = {self.sent_of[s] for s, _ in self.cues.get("PARTICIPANT", [])}
         self.both_parties_sents = {self.sent_of[s] for s, _ in self.cues.get("BOTH_PARTIES", [])}
@@ -268,6 +274,8 @@ class _DocRelations:
         for k in range(len(self.sents)):
             self._fallback_positions(k)
         for k in range(len(self.sents)):
+            if not self.by_sent[k]:
+                continue
             self._agents(k)
             self._active_organizers(k)
             self._event_places(k)
@@ -282,6 +290,9 @@ class _DocRelations:
         self._org_visits()
         self._signatories()
         return list(self.out.values())
+
+    def lem_of(self, tok: Token) -> str:
+        return self.lem[tok.i]
 
     def mention_at(self, i: int) -> _Mention | None:
         return self.owner[i] if 0 <= i < len(self.doc) else None
@@ -323,11 +334,11 @@ class _DocRelations:
                     out[id(m)] = m
                 i = m.end
                 continue
-            tok = self.doc[i]
+            tok = self.toks[i]
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
-                if tok.dep_ == "relcl" or (i > 0 and self.doc[i - 1].lower_ in ("that", "which")):
+                if tok.dep_ == "relcl" or (i > 0 and self.toks[i - 1].lower_ in ("that", "which")):
                     # skip a relative clause up to the next comma
-                    while i < sent.end and self.doc[i].text != ",":
+                    while i < sent.end and self.toks[i].text != ",":
                         i += 1
                     continue
                 if tok.lower_ not in ("co", "-"):
@@ -369,7 +380,7 @@ class _DocRelations:
             for m in self.by_sent[j]:
                 if m.type is PERSON:
                     orgs = self.org_of_person(m.ent.id, explicit_only=True)
-                    if orgs and any(_lemma(t) in ("say", "state", "add", "note") for t in self.sents[j]):
+                    if orgs and any(self.lem_of(t) in ("say", "state", "add", "note") for t in self.toks[self.sents[j].start : self.sents[j].end]):
                         return orgs[0]
         return self.home
 
@@ -402,9 +413,9 @@ class _DocRelations:
             head = root.head
             if root.dep_ == "pobj" and head.head is not head:
                 head = head.head
-            if root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "ROOT") and _lemma(head) in cues:
+            if root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "ROOT") and self.lem_of(head) in cues:
                 score[m.ent.id] += 3
-            elif m.end < len(self.doc) and _lemma(self.doc[m.end]) in cues | {"be"}:
+            elif m.end < len(self.doc) and self.lem_of(self.toks[m.end]) in cues | {"be"}:
                 score[m.ent.id] += 2
         if not score:
             return None
@@ -444,7 +455,7 @@ class _DocRelations:
                     return eid, k
             return near[0]
         if EVENT in wanted and self.main_event is not None:
-            sent_words = {t.lower_ for t in self.sents[sent]}
+            sent_words = {t.lower_ for t in self.toks[self.sents[sent].start : self.sents[sent].end]}
             if generic or sent_words & cue.EVENT_NOUNS or sent_words & {"it", "which"}:
                 return self.main_event, sent
         return None
@@ -528,27 +539,27 @@ class _DocRelations:
         """'Vice President Li Hua', 'Dean of the School of Law Li Hua', 'ACME CEO Li Hua'."""
         j = p.start - 1
         org = None
-        if j < sent.start or self.doc[j].lower_ in ("and", ",", "&"):
+        if j < sent.start or self.toks[j].lower_ in ("and", ",", "&"):
             return None, None
         while j >= sent.start:
             m = self.owner[j]
             if m is not None:
                 if m.type in ORG and org is None:
-                    prev = self.doc[m.start - 1].lower_ if m.start - 1 >= sent.start else ""
+                    prev = self.toks[m.start - 1].lower_ if m.start - 1 >= sent.start else ""
                     org = m
                     if prev in ("of", "at", "the"):
                         j = m.start - 1
                         continue
                     j = m.start - 1
                 break
-            tok = self.doc[j]
+            tok = self.toks[j]
             if not self._is_titleish(tok):
                 break
             if tok.lower_ in ("and", "&") and (j - 1 < sent.start or self.owner[j - 1] is not None):
                 break
             j -= 1
         lo = j + 1
-        toks = [t for t in self.doc[lo : p.start] if self.owner[t.i] is None]
+        toks = [t for t in self.toks[lo : p.start] if self.owner[t.i] is None]
         while toks and toks[0].lower_ in ("of", "the", "and", "&", "at"):
             toks = toks[1:]
         if not any(self.title_tok[t.i] for t in toks):
@@ -562,9 +573,9 @@ class _DocRelations:
     def _after_prep(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua from ACME University', 'Li Hua of the ACME Group'."""
         i = p.end
-        if i < sent.end and self.doc[i].lower_ in ("from", "of", "at"):
+        if i < sent.end and self.toks[i].lower_ in ("from", "of", "at"):
             i += 1
-            while i < sent.end and self.doc[i].lower_ in cue.OPENERS and self.owner[i] is None:
+            while i < sent.end and self.toks[i].lower_ in cue.OPENERS and self.owner[i] is None:
                 i += 1
             m = self.mention_at(i)
             if m is not None and m.type in ORG:
@@ -574,7 +585,7 @@ class _DocRelations:
     def _right_appositive(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention | None, bool]:
         """'Li Hua, Vice President of ACME University': (title, org, closed by another person)."""
         i = p.end
-        if i >= sent.end or self.doc[i].text not in (",", "(", "，"):
+        if i >= sent.end or self.toks[i].text not in (",", "(", "，"):
             return None, None, False
         i += 1
         start = i
@@ -588,18 +599,18 @@ class _DocRelations:
                     break
                 end = m.end
                 continue
-            tok = self.doc[end]
+            tok = self.toks[end]
             if tok.text in (",", ";", ":", ")", "，") or tok.is_sent_end and tok.is_punct:
                 break
             end += 1
         if closed:
             # "..., head of X Li Hua": the phrase is the next person's own title, unless
             # an "and" hands it over ("Dean and Li Hua")
-            if end - 1 >= start and self.doc[end - 1].lower_ == "and":
+            if end - 1 >= start and self.toks[end - 1].lower_ == "and":
                 end -= 1
             else:
                 return None, None, True
-        toks = list(self.doc[start:end])
+        toks = self.toks[start:end]
         while toks and toks[0].lower_ in cue.OPENERS and self.owner[toks[0].i] is None:
             toks = toks[1:]
         if not toks:
@@ -611,7 +622,7 @@ class _DocRelations:
                 return _title_text(_titleish_prefix(self, toks)), None, closed
             return None, None, closed
         org = orgs[0]
-        if len(orgs) > 1 and self.doc[org.end].lower_ in ("'s", "’s") and orgs[1].start == org.end + 1:
+        if len(orgs) > 1 and self.toks[org.end].lower_ in ("'s", "’s") and orgs[1].start == org.end + 1:
             org = orgs[1]
         free = [t for t in toks if self.owner[t.i] is None and t.lower_ not in ("'s", "’s")]
         if not has_title:
@@ -633,11 +644,11 @@ class _DocRelations:
             if m is not None:
                 if m.type is PERSON:
                     return None
-                if m.type in ORG and self.doc[m.start - 1].lower_ in ("at", "of"):
+                if m.type in ORG and self.toks[m.start - 1].lower_ in ("at", "of"):
                     return m
                 i = m.end
                 continue
-            if _clause_verb(self.doc[i]) or self.doc[i].text in (";", ":"):
+            if _clause_verb(self.toks[i]) or self.toks[i].text in (";", ":"):
                 return None
             i += 1
         return None
@@ -645,30 +656,30 @@ class _DocRelations:
     def _preceding_appositive(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention | None]:
         """'... presided by Deputy Dean of ACME, Li Hua.'"""
         j = p.start - 1
-        if j <= sent.start or self.doc[j].text != ",":
+        if j <= sent.start or self.toks[j].text != ",":
             return None, None
-        if p.end < sent.end and not (self.doc[p.end].is_punct or self.doc[p.end].pos_ in _VERB_POS):
+        if p.end < sent.end and not (self.toks[p.end].is_punct or self.toks[p.end].pos_ in _VERB_POS):
             return None, None
         j -= 1
         org = None
         while j >= sent.start:
             m = self.owner[j]
             if m is not None:
-                if m.type in ORG and org is None and self.doc[m.start - 1].lower_ in ("of", "at", "the"):
+                if m.type in ORG and org is None and self.toks[m.start - 1].lower_ in ("of", "at", "the"):
                     org = m
                     j = m.start - 1
                     continue
                 break
-            if not self._is_titleish(self.doc[j]):
+            if not self._is_titleish(self.toks[j]):
                 break
             j -= 1
         if org is None:
             return None, None
         # the phrase must not be another person's appositive
-        if j >= sent.start and self.doc[j].text == "," and self.owner[j - 1] is not None:
+        if j >= sent.start and self.toks[j].text == "," and self.owner[j - 1] is not None:
             if self.owner[j - 1].type is PERSON:
                 return None, None
-        toks = [t for t in self.doc[j + 1 : org.start] if self.owner[t.i] is None]
+        toks = [t for t in self.toks[j + 1 : org.start] if self.owner[t.i] is None]
         if not any(self.title_tok[t.i] for t in toks):
             return None, None
         return _title_text(toks), org
@@ -676,11 +687,11 @@ class _DocRelations:
     def _appointed_as(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua was appointed as the Vice President of the alliance'."""
         for i in range(p.end, min(sent.end, p.end + 6)):
-            if self.doc[i].lower_ == "as":
+            if self.toks[i].lower_ == "as":
                 for j in range(i + 1, min(sent.end, i + 10)):
                     m = self.owner[j]
                     if m is not None:
-                        if m.type in ORG and self.doc[m.start - 1].lower_ in ("of", "at", "the"):
+                        if m.type in ORG and self.toks[m.start - 1].lower_ in ("of", "at", "the"):
                             return m
                         return None
                 return None
@@ -701,8 +712,8 @@ class _DocRelations:
             if m.type not in ORG or m.type is ALLIANCE:
                 continue
             score[m.ent.id] += 1
-            first = self.doc[m.start].lower_
-            if first in ("our", "the", "this") and len(self.doc[m.start : m.end]) <= 3:
+            first = self.toks[m.start].lower_
+            if first in ("our", "the", "this") and m.end - m.start <= 3:
                 score[m.ent.id] += 2
             if self.sent_of[m.start] == 0:
                 score[m.ent.id] += 1
@@ -717,18 +728,18 @@ class _DocRelations:
     def _agents(self, k: int) -> None:
         """'sponsored by A, undertaken by B and co-organised by C'; 'led by A'."""
         sent = self.sents[k]
-        for by in sent:
+        for by in self.toks[sent.start : sent.end]:
             if by.lower_ != "by" or self.owner[by.i] is not None:
                 continue
             verb = None
             j = by.i - 1
-            while j >= sent.start and self.doc[j].pos_ == "ADV":
+            while j >= sent.start and self.toks[j].pos_ == "ADV":
                 j -= 1
             if j >= sent.start:
-                verb = self.doc[j]
+                verb = self.toks[j]
             if verb is None:
                 continue
-            lemma = _lemma(verb)
+            lemma = self.lem_of(verb)
             joint = _joint(self.doc, verb.i)
             if lemma not in cue.ORGANIZE_VERBS | cue.JOINT_VERBS | cue.MEMBER_VERBS | cue.LEAD_VERBS:
                 continue
@@ -769,36 +780,36 @@ class _DocRelations:
     def _active_organizers(self, k: int) -> None:
         """'ACME University held the Forum', 'A and B jointly organised X', '... held X with B'."""
         sent = self.sents[k]
-        for tok in sent:
+        for tok in self.toks[sent.start : sent.end]:
             # "with ACME serving as the executive organiser"
             if tok.lower_ == "as" and self.owner[tok.i] is None:
-                role = [t for t in self.doc[tok.i + 1 : min(sent.end, tok.i + 5)] if _lemma(t) in cue.ORGANIZER_NOUNS]
+                role = [t for t in self.toks[tok.i + 1 : min(sent.end, tok.i + 5)] if self.lem_of(t) in cue.ORGANIZER_NOUNS]
                 if not role:
                     continue
                 j = tok.i - 1
-                while j >= sent.start and self.owner[j] is None and self.doc[j].pos_ in ("VERB", "ADV", "AUX") and tok.i - j < 4:
+                while j >= sent.start and self.owner[j] is None and self.toks[j].pos_ in ("VERB", "ADV", "AUX") and tok.i - j < 4:
                     j -= 1
                 m = self.mention_at(j)
                 target = self.event_for(None, k)
                 if m is not None and m.type in ORG and target is not None:
                     self.add(m.ent.id, R.ORGANIZED, target[0], k, self.cfg.pattern_confidence, sent2=target[1])
-        for verb in sent:
+        for verb in self.toks[sent.start : sent.end]:
             if self.owner[verb.i] is not None:
                 continue
-            lemma = _lemma(verb)
+            lemma = self.lem_of(verb)
             if lemma not in cue.ORGANIZE_VERBS or lemma in ("lead", "guide"):
                 continue
             nxt = verb.i + 1
-            while nxt < sent.end and self.doc[nxt].pos_ == "ADV":
+            while nxt < sent.end and self.toks[nxt].pos_ == "ADV":
                 nxt += 1
-            if nxt < sent.end and self.doc[nxt].lower_ == "by":
+            if nxt < sent.end and self.toks[nxt].lower_ == "by":
                 continue
             if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
                 continue
             subj = [m for m in self.subject_mentions(verb) if m.type in ORG]
             if not subj:
                 prev = verb.i - 1
-                while prev >= sent.start and self.doc[prev].pos_ == "ADV":
+                while prev >= sent.start and self.toks[prev].pos_ == "ADV":
                     prev -= 1
                 m = self.mention_at(prev)
                 if m is not None and m.type in ORG and prev >= sent.start:
@@ -825,10 +836,10 @@ class _DocRelations:
     def _event_places(self, k: int) -> None:
         """'The forum was held at ACME University', 'X concludes in Springfield'."""
         sent = self.sents[k]
-        for verb in sent:
+        for verb in self.toks[sent.start : sent.end]:
             if self.owner[verb.i] is not None and self.owner[verb.i].type is not EVENT:
                 continue
-            if _lemma(verb) not in cue.LOCATE_VERBS:
+            if self.lem_of(verb) not in cue.LOCATE_VERBS:
                 continue
             i = verb.i + 1
             obj = self.mention_at(i)
@@ -836,9 +847,9 @@ class _DocRelations:
                 i = obj.end
             else:
                 obj = None
-            while i < sent.end and (self.doc[i].pos_ in ("ADV", "NOUN") and self.owner[i] is None) and i - verb.i < 3:
+            while i < sent.end and (self.toks[i].pos_ in ("ADV", "NOUN") and self.owner[i] is None) and i - verb.i < 3:
                 i += 1
-            if i >= sent.end or self.doc[i].lower_ not in ("in", "at"):
+            if i >= sent.end or self.toks[i].lower_ not in ("in", "at"):
                 continue
             places = [m for m in self.window(i + 1) if m.type is PLACE or m.type in ORG]
             if not places:
@@ -866,22 +877,22 @@ class _DocRelations:
     def _partners(self, k: int) -> None:
         sent = self.sents[k]
         conf = self.cfg.pattern_confidence
-        for tok in sent:
+        for tok in self.toks[sent.start : sent.end]:
             if self.owner[tok.i] is not None:
                 continue
-            lemma = _lemma(tok)
+            lemma = self.lem_of(tok)
             low = tok.lower_
-            if low == "between" and any(_lemma(t) in cue.PARTNER_NOUNS for t in self.doc[max(sent.start, tok.i - 4) : tok.i]):
+            if low == "between" and any(self.lem_of(t) in cue.PARTNER_NOUNS for t in self.toks[max(sent.start, tok.i - 4) : tok.i]):
                 orgs = [m.ent.id for m in self.window(tok.i + 1, ORG)]
                 for a, b in combinations(dict.fromkeys(orgs), 2):
                     self.add(a, R.PARTNERS_WITH, b, k, conf)
             elif tok.pos_ == "VERB" and lemma in cue.PARTNER_VERBS:
                 with_tok = None
                 for j in range(tok.i + 1, min(sent.end, tok.i + 12)):
-                    if self.doc[j].lower_ == "with" and self.owner[j] is None:
+                    if self.toks[j].lower_ == "with" and self.owner[j] is None:
                         with_tok = j
                         break
-                    if self.doc[j].pos_ in _VERB_POS or self.doc[j].text in (",", ";"):
+                    if self.toks[j].pos_ in _VERB_POS or self.toks[j].text in (",", ";"):
                         break
                 if with_tok is None:
                     continue
@@ -899,7 +910,7 @@ class _DocRelations:
                 if len(others) >= 2 and lemma != "sign":
                     for a, b in combinations(dict.fromkeys(others), 2):
                         self.add(a, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
-            elif lemma in ("partnership", "collaboration", "cooperation") and tok.i + 1 < sent.end and self.doc[tok.i + 1].lower_ == "with":
+            elif lemma in ("partnership", "collaboration", "cooperation") and tok.i + 1 < sent.end and self.toks[tok.i + 1].lower_ == "with":
                 others = [m.ent.id for m in self.window(tok.i + 2, ORG)]
                 owner = None
                 for c in tok.children:
@@ -915,8 +926,8 @@ class _DocRelations:
             elif low in cue.PARTNER_LIST_NOUNS or (tok.pos_ in ("NOUN", "ADJ") and lemma in cue.PARTNER_LIST_NOUNS):
                 # "partners include A, B and C": each listed one partners the article's organisation
                 for j in range(tok.i + 1, min(sent.end, tok.i + 6)):
-                    if self.doc[j].lower_ in ("include", "includes", "including", "included") or (
-                        self.doc[j].lower_ == "such" and j + 1 < sent.end and self.doc[j + 1].lower_ == "as"
+                    if self.toks[j].lower_ in ("include", "includes", "including", "included") or (
+                        self.toks[j].lower_ == "such" and j + 1 < sent.end and self.toks[j + 1].lower_ == "as"
                     ):
                         listed = [m.ent.id for m in self.window(j + 1, ORG)]
                         if self.home is not None:
@@ -924,10 +935,10 @@ class _DocRelations:
                                 self.add(self.home, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
                         break
         # "A and B jointly set up ...", "A and B signed ..."
-        for verb in sent:
+        for verb in self.toks[sent.start : sent.end]:
             if verb.pos_ != "VERB" or self.owner[verb.i] is not None:
                 continue
-            lemma = _lemma(verb)
+            lemma = self.lem_of(verb)
             if lemma not in cue.JOINT_VERBS and lemma not in cue.PARTNER_VERBS:
                 continue
             if any(c.dep_ == "agent" for c in verb.children):
@@ -943,10 +954,10 @@ class _DocRelations:
     def _visits(self, k: int) -> None:
         sent = self.sents[k]
         conf = self.cfg.pattern_confidence
-        for verb in sent:
+        for verb in self.toks[sent.start : sent.end]:
             if self.owner[verb.i] is not None or verb.pos_ not in ("VERB",):
                 continue
-            lemma = _lemma(verb)
+            lemma = self.lem_of(verb)
             visitors: list[_Mention] = []
             visited: list[str] = []
             if lemma in cue.VISIT_VERBS:
@@ -958,7 +969,7 @@ class _DocRelations:
                 for c in verb.children:
                     if c.dep_ == "prep" and c.lower_ == "to":
                         visited.extend(m.ent.id for m in self.subtree_mentions(c, ORG))
-                if not visited and verb.i + 1 < sent.end and self.doc[verb.i + 1].lower_ == "to":
+                if not visited and verb.i + 1 < sent.end and self.toks[verb.i + 1].lower_ == "to":
                     m = self.mention_at(verb.i + 2)
                     if m is not None and m.type in ORG:
                         visited.append(m.ent.id)
@@ -991,7 +1002,7 @@ class _DocRelations:
             # the event the visitors came for took place at the visited organisation
             if len(visited) == 1:
                 events = [m for m in self.by_sent[k] if m.type is EVENT]
-                if events and any(_lemma(t) in ("participate", "attend") for t in sent):
+                if events and any(self.lem_of(t) in ("participate", "attend") for t in self.toks[sent.start : sent.end]):
                     self.add(events[0].ent.id, R.LOCATED_IN, visited[0], k, self.cfg.article_confidence)
 
     def _org_visits(self) -> None:
@@ -1025,8 +1036,8 @@ class _DocRelations:
             if self.sent_of[start] != k:
                 continue
             found.extend(m.ent.id for m in self.window(end, ORG) if m.ent.id not in tails)
-        for verb in sent:
-            if _lemma(verb) in ("attend", "participate") and verb.pos_ == "VERB":
+        for verb in self.toks[sent.start : sent.end]:
+            if self.lem_of(verb) in ("attend", "participate") and verb.pos_ == "VERB":
                 found.extend(m.ent.id for m in self.subject_mentions(verb, ORG) if m.ent.id not in tails)
         if not found:
             return
@@ -1051,8 +1062,8 @@ class _DocRelations:
                     continue
                 sent = self.sents[k]
                 events = [e for e in self.by_sent[k] if e.type is EVENT]
-                words = {t.lower_ for t in sent}
-                tok = self.doc[m.end - 1]
+                words = {t.lower_ for t in self.toks[sent.start : sent.end]}
+                tok = self.toks[m.end - 1]
                 acts = self._acts(tok)
                 if events:
                     cand = (self.cfg.pattern_confidence, events[0].ent.id, k)
@@ -1062,7 +1073,7 @@ class _DocRelations:
                     acts
                     or k in self.participant_sents
                     or words & cue.EVENT_NOUNS
-                    or (pid in self.positions and any(_lemma(t) in cue.PARTICIPATE_VERBS for t in sent if t.pos_ == "VERB"))
+                    or (pid in self.positions and any(self.lem_of(t) in cue.PARTICIPATE_VERBS for t in self.toks[sent.start : sent.end] if t.pos_ == "VERB"))
                     or self._according_to(m)
                 ):
                     cand = (self.cfg.article_confidence, self.main_event, k)
@@ -1074,25 +1085,25 @@ class _DocRelations:
                 self.add(pid, R.PARTICIPATED_IN, best[1], best[2], best[0])
 
     def _according_to(self, m: _Mention) -> bool:
-        return m.start >= 2 and self.doc[m.start - 2].lower_ == "according" and self.doc[m.start - 1].lower_ == "to"
+        return m.start >= 2 and self.toks[m.start - 2].lower_ == "according" and self.toks[m.start - 1].lower_ == "to"
 
     def _byline_near(self, m: _Mention) -> bool:
         lo = max(self.sents[self.sent_of[m.start]].start, m.start - 4)
-        return any(self.doc[i].lower_ in ("by", "/", "|") for i in range(lo, m.start)) or any(
-            self.doc[i].lower_ in cue.BYLINE_CUES for i in range(lo, m.start)
+        return any(self.toks[i].lower_ in ("by", "/", "|") for i in range(lo, m.start)) or any(
+            self.toks[i].lower_ in cue.BYLINE_CUES for i in range(lo, m.start)
         )
 
     def _acts(self, tok: Token) -> bool:
         """Is this person the subject (or in the subject) of a verb of taking part?"""
         t = tok
         for _ in range(6):
-            if t.dep_ in ("nsubj", "nsubjpass") and _lemma(t.head) in cue.PARTICIPATE_VERBS:
+            if t.dep_ in ("nsubj", "nsubjpass") and self.lem_of(t.head) in cue.PARTICIPATE_VERBS:
                 return True
             if t.head is t:
                 break
             if t.dep_ in ("nsubj", "nsubjpass"):
                 # "X said", "X, ..., introduced ..." (conj'd verbs)
-                return _lemma(t.head) in cue.PARTICIPATE_VERBS
+                return self.lem_of(t.head) in cue.PARTICIPATE_VERBS
             t = t.head
         return False
 
@@ -1103,18 +1114,18 @@ class _DocRelations:
         alliances = [m for m in self.by_sent[k] if m.type is ALLIANCE]
         if not alliances:
             return
-        words = {_lemma(t) for t in sent if self.owner[t.i] is None}
+        words = {self.lem_of(t) for t in self.toks[sent.start : sent.end] if self.owner[t.i] is None}
         if not words & (cue.MEMBER_NOUNS | cue.MEMBER_VERBS):
             return
         members: list[str] = []
-        for verb in sent:
+        for verb in self.toks[sent.start : sent.end]:
             if verb.pos_ not in _VERB_POS or self.owner[verb.i] is not None:
                 continue
             if any(c.dep_ == "agent" for c in verb.children) or (
-                verb.i + 1 < sent.end and self.doc[verb.i + 1].lower_ == "by"
+                verb.i + 1 < sent.end and self.toks[verb.i + 1].lower_ == "by"
             ):
                 continue
-            lemma = _lemma(verb)
+            lemma = self.lem_of(verb)
             objs = [m for c in verb.children if c.dep_ in ("dobj", "obj", "prep", "attr", "oprd") for m in self.subtree_mentions(c, (ALLIANCE,))]
             if lemma in cue.MEMBER_VERBS and not objs:
                 continue
@@ -1140,15 +1151,15 @@ class _DocRelations:
             head = _unit_head(m.ent.name)
             # "the School of Law of ACME University", "ACME University's School of Law"
             i = m.end
-            if i + 1 < sent.end and self.doc[i].lower_ in ("of", "at") and head in cue.UNIT_HEADS:
+            if i + 1 < sent.end and self.toks[i].lower_ in ("of", "at") and head in cue.UNIT_HEADS:
                 j = i + 1
-                while j < sent.end and self.doc[j].lower_ in cue.OPENERS and self.owner[j] is None:
+                while j < sent.end and self.toks[j].lower_ in cue.OPENERS and self.owner[j] is None:
                     j += 1
                 parent = self.mention_at(j)
                 if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
                     self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
             j = m.start - 1
-            if j > sent.start and self.doc[j].lower_ in ("'s", "’s") and head in cue.UNIT_HEADS:
+            if j > sent.start and self.toks[j].lower_ in ("'s", "’s") and head in cue.UNIT_HEADS:
                 parent = self.mention_at(j - 1)
                 if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
                     self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
@@ -1165,7 +1176,7 @@ class _DocRelations:
             if len(same) == 1:
                 self.add(m.ent.id, R.PART_OF, same.pop(), k, self.cfg.fallback_confidence)
         # "our training centre, A College and B Institute": units of the article's organisation
-        for tok in sent:
+        for tok in self.toks[sent.start : sent.end]:
             if tok.lower_ != "our" or self.home is None or tok.dep_ != "poss":
                 continue
             head = tok.head
@@ -1242,16 +1253,16 @@ class _DocRelations:
             if m.type not in ORG:
                 continue
             i = m.end
-            if i + 1 < sent.end and self.doc[i].lower_ == "in":
+            if i + 1 < sent.end and self.toks[i].lower_ == "in":
                 place = self.mention_at(i + 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
             j = m.start - 1
-            if j > sent.start and self.doc[j].lower_ in ("'s", "’s"):
+            if j > sent.start and self.toks[j].lower_ in ("'s", "’s"):
                 place = self.mention_at(j - 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
-            if j > sent.start and self.doc[j].lower_ in cue.ORG_NOUNS and self.owner[j] is None:
+            if j > sent.start and self.toks[j].lower_ in cue.ORG_NOUNS and self.owner[j] is None:
                 place = self.mention_at(j - 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
