@@ -1,8 +1,8 @@
 """Load extractions into Neo4j: batched, idempotent, incremental, with provenance.
 
-``load`` takes a stream of :class:`~eikg.records.Extraction` (or
-:class:`LoadItem`, which carries the content hash when the article text is not at
-hand) and writes it in batches. Each batch is one managed write transaction
+``load`` takes a stream of :class:`~eikg.records.Extraction` or :class:`LoadItem`
+(the JSON object ``eikg extract`` writes, as ``read_extractions`` streams it from
+a file) and writes it in batches. Each batch is one managed write transaction
 (``session.execute_write``, retried on transient errors) that:
 
 1. reads the stored content hash of the batch's articles; an article stored with
@@ -38,18 +38,7 @@ from eikg.errors import InputError
 from eikg.graph.ontology import Vocabulary, vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.statements import statement
-from eikg.records import (
-    SYMMETRIC_RELATIONS,
-    Article,
-    Entity,
-    EntityType,
-    Evidence,
-    Extraction,
-    Relation,
-    RelationType,
-    Span,
-    to_json,
-)
+from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationType, to_json
 
 #: Most evidence sentences kept per relationship.
 EVIDENCE_CAP = 5
@@ -65,14 +54,22 @@ def _ignore(message: str) -> None:
 
 @dataclass(frozen=True)
 class LoadItem:
-    """One extraction to load, with the hash of its article's text.
+    """One article's extraction to load, in the JSON shape ``eikg extract`` writes.
 
-    ``where`` names the input (``file.jsonl:12``) in messages about bad rows.
+    ``content_hash`` is the hash of the article text; ``where`` names the input
+    (``file.jsonl:12``) in messages about bad rows; ``raw`` is the object's JSON
+    text when it was read from a file (stored as is).
     """
 
-    extraction: Extraction
+    obj: Mapping[str, Any]
     content_hash: str
     where: str = ""
+    raw: str | None = None
+
+    @classmethod
+    def of(cls, ex: Extraction) -> LoadItem:
+        obj = to_json(ex)
+        return cls(obj, obj["content_hash"], ex.article.source or ex.article.id)
 
 
 @dataclass(frozen=True)
@@ -122,74 +119,12 @@ def content_hash_of(obj: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parse_extraction(obj: Any, where: str, warn: Warn = _ignore) -> LoadItem | None:
-    """One ``eikg extract`` object -> LoadItem; bad entities or relations are reported
-    (``warn``, naming ``where``) and left out, a bad object gives None."""
-    if not isinstance(obj, dict):
-        warn(f"{where}: expected a JSON object, got {type(obj).__name__}")
-        return None
-    article_id = obj.get("id")
-    if not isinstance(article_id, (str, int)) or str(article_id) == "":
-        warn(f"{where}: no article id")
-        return None
-    article = Article(
-        id=str(article_id),
-        text="",
-        title=_str_or_none(obj.get("title")),
-        url=_str_or_none(obj.get("url")),
-        published=_str_or_none(obj.get("published")),
-        publisher=_str_or_none(obj.get("publisher")),
-        source=where,
-    )
-    entities = []
-    for e in obj.get("entities") or ():
-        try:
-            entities.append(
-                Entity(
-                    id=str(e["id"]),
-                    key=str(e.get("key") or ""),
-                    name=str(e["name"]),
-                    type=EntityType(e["type"]),
-                    aliases=tuple(str(a) for a in e.get("aliases") or ()),
-                    mentions=tuple(
-                        Span(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()
-                    ),
-                    date=_str_or_none(e.get("date")),
-                    place=_str_or_none(e.get("place")),
-                )
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            warn(f"{where}: entity {_describe(e)}: {_reason(err)}")
-    relations = []
-    for r in obj.get("relations") or ():
-        try:
-            ev = r.get("evidence") or {}
-            relations.append(
-                Relation(
-                    head=str(r["head"]),
-                    type=RelationType(r["type"]),
-                    tail=str(r["tail"]),
-                    evidence=Evidence(
-                        sentence=str(ev.get("sentence", "")),
-                        start=int(ev.get("start", 0)),
-                        end=int(ev.get("end", 0)),
-                    ),
-                    title=_str_or_none(r.get("title")),
-                    date=_str_or_none(r.get("date")),
-                    confidence=float(r.get("confidence", 1.0)),
-                )
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            warn(f"{where}: relation {_describe(r)}: {_reason(err)}")
-    ex = Extraction(article=article, entities=tuple(entities), relations=tuple(relations))
-    return LoadItem(ex, content_hash_of(obj), where)
-
-
 def read_extractions(path: Path | str, warn: Warn = _ignore) -> Iterator[LoadItem]:
-    """Stream the LoadItems of an ``eikg extract`` JSON Lines file.
+    """Stream the articles of an ``eikg extract`` JSON Lines file as LoadItems.
 
-    A line that is not JSON, or an entity or relation that cannot be read, gets
-    one ``warn`` naming ``file:line``; the rest is read.
+    A line that is not a JSON object with an article id gets one ``warn`` naming
+    ``file:line`` and is skipped; bad entities and relations inside a line are
+    reported (and left out) when the item is loaded.
     """
     path = Path(path)
     try:
@@ -198,7 +133,8 @@ def read_extractions(path: Path | str, warn: Warn = _ignore) -> Iterator[LoadIte
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     with handle:
         for n, line in enumerate(handle, 1):
-            if not line.strip():
+            line = line.strip()
+            if not line:
                 continue
             where = f"{path}:{n}"
             try:
@@ -206,13 +142,184 @@ def read_extractions(path: Path | str, warn: Warn = _ignore) -> Iterator[LoadIte
             except json.JSONDecodeError as err:
                 warn(f"{where}: malformed JSON: {err.msg} (column {err.colno})")
                 continue
-            item = parse_extraction(obj, where, warn)
-            if item is not None:
-                yield item
+            if not isinstance(obj, dict):
+                warn(f"{where}: expected a JSON object, got {type(obj).__name__}")
+                continue
+            if not isinstance(obj.get("id"), (str, int)) or str(obj["id"]) == "":
+                warn(f"{where}: no article id")
+                continue
+            yield LoadItem(obj, content_hash_of(obj), where, line)
 
 
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
+# --- planning rows ----------------------------------------------------------------------
+
+
+def fallback_key(type_: str, name: str) -> str:
+    """A key for an entity that came without one: type + normalised name."""
+    return f"{type_.lower()}:{' '.join(name.lower().split())}"
+
+
+@dataclass
+class _ArticlePlan:
+    id: str
+    content_hash: str
+    article_row: dict[str, Any]
+    entities: dict[tuple[str, ...], list[dict[str, Any]]]  # labels -> entity-and-mention rows
+    relationships: dict[str, list[dict[str, Any]]]  # relationship type -> one row per relation
+    relations: int
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Plain-string lookups derived once from the vocabulary (the planner's hot loop)."""
+
+    labels: dict[str, tuple[str, ...]]  # EntityType value -> labels
+    rel_types: dict[str, str]  # RelationType value -> relationship type
+    symmetric: frozenset[str]
+    located_in: str
+
+    @classmethod
+    def of(cls, vocab: Vocabulary) -> _Names:
+        return cls(
+            labels={t.value: labels for t, labels in vocab.entity_labels.items()},
+            rel_types={t.value: rt for t, rt in vocab.relationship_types.items()},
+            symmetric=frozenset(t.value for t in SYMMETRIC_RELATIONS),
+            located_in=vocab.relationship_types[RelationType.LOCATED_IN],
+        )
+
+
+def _str(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _plan_article(
+    item: LoadItem,
+    names: _Names,
+    redirects: Mapping[str, Redirect],
+    warn: Warn,
+) -> _ArticlePlan:
+    """The statement rows of one article: an entity row (with its MENTIONS) per key,
+    a relationship row per extracted relation. Repeats across articles are left to
+    MERGE, which adds an article's sources and evidence once."""
+    obj = item.obj
+    aid = str(obj["id"])
+    where = item.where or aid
+    published = _str(obj.get("published"))
+    local: dict[str, str] = {}  # entity id -> key
+    rows: dict[str, dict[str, Any]] = {}  # key -> row
+    places: list[tuple[str, str]] = []
+    for e in obj.get("entities") or ():
+        try:
+            eid, name, etype = str(e["id"]), str(e["name"]), e["type"]
+            aliases = e.get("aliases") or ()
+            count = len(e.get("mentions") or ()) or 1
+        except (KeyError, TypeError, AttributeError) as err:
+            warn(f"{where}: entity {_describe(e)}: {_reason(err)}")
+            continue
+        if etype not in names.labels:
+            warn(f"{where}: entity {eid!r}: unknown type {etype!r}")
+            continue
+        key = e.get("key") or fallback_key(etype, name)
+        forms = [name, *(str(a) for a in aliases if a and a != name)] if aliases else [name]
+        if redirects:
+            target = redirects.get(key)
+            if target is not None:
+                key, name, etype = target.key, target.name, target.type.value
+        local[eid] = key
+        if e.get("place"):
+            places.append((eid, str(e["place"])))
+        row = rows.get(key)
+        if row is None:
+            rows[key] = {
+                "key": key,
+                "name": name,
+                "type": etype,
+                "forms": forms,
+                "date": _str(e.get("date")),
+                "published": published,
+                "article": aid,
+                "count": count,
+            }
+        else:  # two local entities under one key (merged, or resolved alike)
+            row["forms"] = _unique(row["forms"] + forms)
+            row["date"] = row["date"] or _str(e.get("date"))
+            row["count"] += count
+    entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows.values():
+        entities.setdefault(names.labels[row["type"]], []).append(row)
+
+    relationships: dict[str, list[dict[str, Any]]] = {}
+    located: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
+    count = 0
+    for r in obj.get("relations") or ():
+        try:
+            h, rtype, t = str(r["head"]), r["type"], str(r["tail"])
+            ev = r.get("evidence")
+            sentence = ev.get("sentence") if isinstance(ev, dict) else None
+            confidence = float(r.get("confidence", 1.0))
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            warn(f"{where}: relation {_describe(r)}: {_reason(err)}")
+            continue
+        rt = names.rel_types.get(rtype)
+        if rt is None:
+            warn(f"{where}: relation {h} -{rtype}-> {t}: unknown type {rtype!r}")
+            continue
+        head, tail = local.get(h), local.get(t)
+        if head is None or tail is None:
+            missing = h if head is None else t
+            warn(f"{where}: relation {h} -{rtype}-> {t}: no entity {missing!r}")
+            continue
+        count += 1
+        if head == tail:  # both ends merged into one entity
+            continue
+        if rtype in names.symmetric and tail < head:
+            head, tail = tail, head
+        if (rt, head, tail) in seen:  # one row per article and relationship
+            continue
+        seen.add((rt, head, tail))
+        if rt == names.located_in:
+            located.add((head, tail))
+        relationships.setdefault(rt, []).append(
+            {
+                "head": head,
+                "tail": tail,
+                "article": aid,
+                "sentence": _str(sentence) or None,
+                "title": _str(r.get("title")) or None,
+                "confidence": confidence,
+                "published": published,
+            }
+        )
+    # An event's place is a LOCATED_IN fact even when no relation states it.
+    for eid, place in places:
+        pair = (local[eid], local.get(place))
+        if pair[1] is not None and pair[0] != pair[1] and pair not in located:
+            located.add(pair)
+            relationships.setdefault(names.located_in, []).append(
+                {
+                    "head": pair[0],
+                    "tail": pair[1],
+                    "article": aid,
+                    "sentence": None,
+                    "title": None,
+                    "confidence": 1.0,
+                    "published": published,
+                }
+            )
+
+    article_row = {
+        "id": aid,
+        "url": _str(obj.get("url")),
+        "title": _str(obj.get("title")),
+        "published": published,
+        "publisher": _str(obj.get("publisher")),
+        "contentHash": item.content_hash,
+        "extraction": item.raw
+        if item.raw is not None
+        else json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
+    }
+    return _ArticlePlan(aid, item.content_hash, article_row, entities, relationships, count)
 
 
 def _describe(obj: Any) -> str:
@@ -226,196 +333,26 @@ def _describe(obj: Any) -> str:
 def _reason(err: Exception) -> str:
     if isinstance(err, KeyError):
         return f"missing field {err.args[0]!r}"
-    if isinstance(err, ValueError) and "is not a valid" in str(err):
-        return f"unknown type ({err})"
     return str(err) or type(err).__name__
-
-
-# --- planning rows ----------------------------------------------------------------------
-
-
-def fallback_key(entity: Entity) -> str:
-    """A key for an entity that came without one: type + normalised name."""
-    return f"{entity.type.value.lower()}:{' '.join(entity.name.lower().split())}"
-
-
-@dataclass
-class _ArticlePlan:
-    id: str
-    content_hash: str
-    article_row: dict[str, Any]
-    entities: dict[str, dict[str, Any]]  # key -> row
-    mentions: dict[str, dict[str, Any]]  # key -> row
-    relationships: dict[tuple[str, str, str], dict[str, Any]]  # (type, head, tail) -> row
-    relations: int
-
-
-def _plan_article(
-    item: LoadItem,
-    vocab: Vocabulary,
-    redirects: Mapping[str, Redirect],
-    cap: int,
-    warn: Warn,
-) -> _ArticlePlan:
-    ex = item.extraction
-    art = ex.article
-    where = item.where or art.source or art.id
-    published = art.published
-    local: dict[str, str] = {}  # entity id -> key
-    entities: dict[str, dict[str, Any]] = {}
-    mentions: dict[str, dict[str, Any]] = {}
-    for e in ex.entities:
-        key = e.key or fallback_key(e)
-        name, etype = e.name, e.type
-        target = redirects.get(key)
-        if target is not None:
-            key, name, etype = target.key, target.name, target.type
-        local[e.id] = key
-        forms = _unique([e.name, *e.aliases])
-        row = entities.get(key)
-        if row is None:
-            entities[key] = {
-                "key": key,
-                "name": name,
-                "type": etype.value,
-                "forms": forms,
-                "date": e.date,
-                "firstSeen": published,
-                "lastSeen": published,
-            }
-        else:
-            row["forms"] = _unique(row["forms"] + forms)
-            row["date"] = row["date"] or e.date
-        m = mentions.get(key)
-        count = max(len(e.mentions), 1)
-        if m is None:
-            mentions[key] = {"article": art.id, "key": key, "count": count, "names": forms}
-        else:
-            m["count"] += count
-            m["names"] = _unique(m["names"] + forms)
-
-    relationships: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-    def add(rtype: RelationType, head: str, tail: str, rel: Relation | None) -> None:
-        if rtype in SYMMETRIC_RELATIONS and tail < head:
-            head, tail = tail, head
-        if head == tail:  # both ends merged into one entity
-            return
-        rt = vocab.relationship_types[rtype]
-        k = (rt, head, tail)
-        row = relationships.get(k)
-        confidence = rel.confidence if rel is not None else 1.0
-        if row is None:
-            row = relationships[k] = {
-                "head": head,
-                "tail": tail,
-                "sources": [art.id],
-                "evidence": [],
-                "evidenceSources": [],
-                "confidence": confidence,
-                "firstSeen": published,
-                "lastSeen": published,
-                "title": None,
-            }
-        else:
-            row["confidence"] = max(row["confidence"], confidence)
-        if rel is not None:
-            sentence = rel.evidence.sentence
-            if sentence and sentence not in row["evidence"] and len(row["evidence"]) < cap:
-                row["evidence"].append(sentence)
-                row["evidenceSources"].append(art.id)
-            if row["title"] is None and rel.title:
-                row["title"] = rel.title
-
-    for r in ex.relations:
-        head, tail = local.get(r.head), local.get(r.tail)
-        if head is None or tail is None:
-            missing = r.head if head is None else r.tail
-            warn(f"{where}: relation {r.head} -{r.type.value}-> {r.tail}: no entity {missing!r}")
-            continue
-        add(r.type, head, tail, r)
-    # An event's place is a LOCATED_IN fact even when no relation states it.
-    for e in ex.entities:
-        if e.place and e.place in local and e.id in local:
-            k = (vocab.relationship_types[RelationType.LOCATED_IN], local[e.id], local[e.place])
-            if k not in relationships:
-                add(RelationType.LOCATED_IN, local[e.id], local[e.place], None)
-
-    stored = to_json(ex)
-    stored["content_hash"] = item.content_hash
-    article_row = {
-        "id": art.id,
-        "url": art.url,
-        "title": art.title,
-        "published": published,
-        "publisher": art.publisher,
-        "contentHash": item.content_hash,
-        "extraction": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
-    }
-    return _ArticlePlan(
-        art.id, item.content_hash, article_row, entities, mentions, relationships, len(ex.relations)
-    )
 
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _earlier(a: str | None, b: str | None) -> str | None:
-    return b if a is None or (b is not None and b < a) else a
-
-
-def _later(a: str | None, b: str | None) -> str | None:
-    return b if a is None or (b is not None and b > a) else a
-
-
-def _combine(plans: list[_ArticlePlan], vocab: Vocabulary, cap: int) -> dict[str, Any]:
-    """Merge the rows of several articles into one set of statement parameters."""
-    entities: dict[str, dict[str, Any]] = {}
-    mentions: list[dict[str, Any]] = []
-    rels: dict[tuple[str, str, str], dict[str, Any]] = {}
+def _combine(plans: list[_ArticlePlan]) -> dict[str, Any]:
+    """The rows of several articles as one set of statement parameters."""
+    entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    relationships: dict[str, list[dict[str, Any]]] = {}
     for p in plans:
-        for key, row in p.entities.items():
-            have = entities.get(key)
-            if have is None:
-                entities[key] = dict(row, forms=list(row["forms"]))
-            else:
-                have["forms"] = _unique(have["forms"] + row["forms"])
-                have["date"] = have["date"] or row["date"]
-                have["firstSeen"] = _earlier(have["firstSeen"], row["firstSeen"])
-                have["lastSeen"] = _later(have["lastSeen"], row["lastSeen"])
-        mentions.extend(p.mentions.values())
-        for k, row in p.relationships.items():
-            have = rels.get(k)
-            if have is None:
-                rels[k] = dict(
-                    row,
-                    sources=list(row["sources"]),
-                    evidence=list(row["evidence"]),
-                    evidenceSources=list(row["evidenceSources"]),
-                )
-                continue
-            have["sources"] += [s for s in row["sources"] if s not in have["sources"]]
-            for sentence, source in zip(row["evidence"], row["evidenceSources"]):
-                if len(have["evidence"]) < cap:
-                    have["evidence"].append(sentence)
-                    have["evidenceSources"].append(source)
-            have["confidence"] = max(have["confidence"], row["confidence"])
-            have["title"] = have["title"] or row["title"]
-            have["firstSeen"] = _earlier(have["firstSeen"], row["firstSeen"])
-            have["lastSeen"] = _later(have["lastSeen"], row["lastSeen"])
-    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in entities.values():
-        labels = vocab.entity_labels[EntityType(row["type"])]
-        by_labels.setdefault(labels, []).append(row)
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for (rt, _, _), row in rels.items():
-        by_type.setdefault(rt, []).append(row)
+        for labels, rows in p.entities.items():
+            entities.setdefault(labels, []).extend(rows)
+        for rt, rows in p.relationships.items():
+            relationships.setdefault(rt, []).extend(rows)
     return {
         "articles": [p.article_row for p in plans],
-        "entities": by_labels,
-        "mentions": mentions,
-        "relationships": by_type,
+        "entities": entities,
+        "relationships": relationships,
     }
 
 
@@ -458,7 +395,7 @@ def _write_batch(
             result.counters.append(tx.run(statement(name), ids=result.replaced).consume().counters)
     if not todo:
         return result
-    rows = _combine(todo, vocab, cap)
+    rows = _combine(todo)
 
     def run(text: str, **params: Any) -> None:
         result.counters.append(tx.run(text, **params).consume().counters)
@@ -466,7 +403,6 @@ def _write_batch(
     run(statement("merge_articles"), rows=rows["articles"])
     for labels, entity_rows in rows["entities"].items():
         run(statement("merge_entities", labels=vocab.label_expression(labels)), rows=entity_rows)
-    run(statement("merge_mentions"), rows=rows["mentions"])
     for rel_type, rel_rows in rows["relationships"].items():
         vocab.check_relationship_type(rel_type)
         run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)
@@ -492,6 +428,7 @@ def load(
     handled. ``warn`` receives one line per relation that names a missing entity.
     """
     vocab = vocabulary()
+    names = _Names.of(vocab)
     redirects = redirects or {}
     ensure_schema(driver, database)
     summary = LoadSummary()
@@ -517,8 +454,8 @@ def load(
 
     for item in items:
         if isinstance(item, Extraction):
-            item = LoadItem(item, item.article.content_hash, item.article.source or "")
-        plan = _plan_article(item, vocab, redirects, evidence_cap, warn)
+            item = LoadItem.of(item)
+        plan = _plan_article(item, names, redirects, warn)
         if plan.id in ids:  # a second version of an article in one batch: the first goes first
             flush()
         plans.append(plan)
@@ -538,13 +475,10 @@ def stored_items(
         records = session.execute_read(
             lambda tx: list(tx.run(statement("stored_extractions"), ids=list(ids)))
         )
-    items = []
-    for rec in records:
-        where = f"article {rec['id']}"
-        item = parse_extraction(json.loads(rec["extraction"]), where)
-        if item is not None:
-            items.append(LoadItem(item.extraction, rec["contentHash"], where))
-    return items
+    return [
+        LoadItem(json.loads(rec["extraction"]), rec["contentHash"], f"article {rec['id']}", rec["extraction"])
+        for rec in records
+    ]
 
 
 def ingest(

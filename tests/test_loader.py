@@ -292,7 +292,7 @@ def test_bad_rows_are_reported_with_file_and_line_and_the_rest_loads(db, tmp_pat
         encoding="utf-8",
     )
     warnings: list[str] = []
-    summary = load(db, read_extractions(path, warnings.append))
+    summary = load(db, read_extractions(path, warnings.append), warn=warnings.append)
     assert summary.articles_loaded == 3
     assert any(w.startswith(f"{path}:2: malformed JSON") for w in warnings), warnings
     assert any(w.startswith(f"{path}:3: entity") and "SPACESHIP" in w for w in warnings), warnings
@@ -363,6 +363,6 @@ def test_killed_load_then_rerun_gives_the_uninterrupted_graph(db, tmp_path):
 def test_unknown_entity_reference_is_reported_not_loaded(db):
     bad = article("t-bad", "2024-01-01", [HILL], [("c", R.PARTNERS_WITH, "nobody", "A sentence.")])
     warnings: list[str] = []
-    load(db, [LoadItem(bad, "0" * 64, "bad.jsonl:7")], warn=warnings.append)
+    load(db, [LoadItem(to_json(bad), "0" * 64, "bad.jsonl:7")], warn=warnings.append)
     assert warnings == ["bad.jsonl:7: relation c -PARTNERS_WITH-> nobody: no entity 'nobody'"]
     assert node(db, HILL[1]) is not None

@@ -1,22 +1,29 @@
-// Create or update relationships of one type between entities, adding provenance
-// without repeating it. __TYPE__ is replaced by the relationship type, taken from
-// the ontology (e.g. PARTNERS_WITH). Evidence of an article already among the
-// sources is not added again, so a reload changes nothing.
-// Parameters: $rows, each {head, tail (entity keys), sources (article ids),
-// evidence, evidenceSources (parallel lists), confidence, firstSeen, lastSeen,
-// title}; $cap (most evidence sentences kept per relationship). Columns: none.
+// Create or update relationships of one type between entities, one row per
+// extracted relation, adding provenance without repeating it. __TYPE__ is replaced
+// by the relationship type, taken from the ontology (e.g. PARTNERS_WITH). An
+// article already among the sources adds nothing (so a reload changes nothing);
+// otherwise it joins the sources and its sentence the evidence, up to $cap.
+// Rows of one statement come from distinct articles per relationship (the loader
+// keeps one row per article and relationship).
+// Parameters: $rows, each {head, tail (entity keys), article (id), sentence,
+// title, confidence, published}; $cap. Columns: none.
 UNWIND $rows AS row
 MATCH (h:Entity {key: row.head})
 MATCH (t:Entity {key: row.tail})
 MERGE (h)-[r:__TYPE__]->(t)
 ON CREATE SET r.sources = [], r.evidence = [], r.evidenceSources = [], r.confidence = row.confidence
-WITH r, row, [i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidenceSources[i] IN r.sources] AS fresh
-SET r.evidence = (r.evidence + [i IN fresh | row.evidence[i]])[..$cap],
-    r.evidenceSources = (r.evidenceSources + [i IN fresh | row.evidenceSources[i]])[..$cap],
-    r.sources = r.sources + [s IN row.sources WHERE NOT s IN r.sources],
+// Conditions are read inside SET (not projected by an earlier WITH): the planner
+// may evaluate a projection for every row before any row is written.
+SET r.evidence = CASE
+      WHEN row.article IN r.sources OR row.sentence IS NULL OR size(r.evidence) >= $cap THEN r.evidence
+      ELSE r.evidence + row.sentence END,
+    r.evidenceSources = CASE
+      WHEN row.article IN r.sources OR row.sentence IS NULL OR size(r.evidenceSources) >= $cap THEN r.evidenceSources
+      ELSE r.evidenceSources + row.article END,
+    r.sources = CASE WHEN row.article IN r.sources THEN r.sources ELSE r.sources + row.article END,
     r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END,
     r.title = coalesce(r.title, row.title),
-    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen
-                       THEN coalesce(row.firstSeen, r.firstSeen) ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen
-                      THEN coalesce(row.lastSeen, r.lastSeen) ELSE r.lastSeen END
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.published < r.firstSeen
+                       THEN coalesce(row.published, r.firstSeen) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.published > r.lastSeen
+                      THEN coalesce(row.published, r.lastSeen) ELSE r.lastSeen END

@@ -12,11 +12,11 @@ CALL (e) {
        reduce(acc = [], names IN collect(m.names) | acc + [x IN names WHERE NOT x IN acc]) AS forms
   RETURN n, first, last, forms
 }
-CALL (e, n) {
-  WITH * WHERE n = 0
-  DETACH DELETE e
-}
 CALL (e, n, first, last, forms) {
   WITH * WHERE n > 0
   SET e.aliases = [x IN forms WHERE x <> e.name], e.firstSeen = first, e.lastSeen = last
+}
+CALL (e, n) {
+  WITH * WHERE n = 0
+  DETACH DELETE e
 }
