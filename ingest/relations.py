@@ -272,8 +272,6 @@ class _DocRelations:
             self._positions(k)
         self.home = self._home_org()
         for k in range(len(self.sents)):
-            self._fallback_positions(k)
-        for k in range(len(self.sents)):
             if not self.by_sent[k]:
                 continue
             self._agents(k)
@@ -286,6 +284,8 @@ class _DocRelations:
             self._part_of_mentions(k)
             self._org_places(k)
         self._part_of_names()
+        for k in range(len(self.sents)):
+            self._fallback_positions(k)
         self._person_participants()
         self._org_visits()
         self._signatories()
@@ -327,7 +327,13 @@ class _DocRelations:
             return []
         out: dict[int, _Mention] = {}
         i = start
-        while i < sent.end:
+        end = sent.end
+        k = self.sent_of[start]
+        while k + 1 < len(self.sents) and self.toks[self.sents[k].end - 1].text == ",":
+            # the parser split a list after "Corp.,": the list goes on
+            k += 1
+            end = self.sents[k].end
+        while i < end:
             m = self.owner[i]
             if m is not None:
                 if types is None or m.type in types:
@@ -338,7 +344,7 @@ class _DocRelations:
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
                 if tok.dep_ == "relcl" or (i > 0 and self.toks[i - 1].lower_ in ("that", "which")):
                     # skip a relative clause up to the next comma
-                    while i < sent.end and self.toks[i].text != ",":
+                    while i < end and self.toks[i].text != ",":
                         i += 1
                     continue
                 if tok.lower_ not in ("co", "-"):
@@ -525,7 +531,14 @@ class _DocRelations:
             if before:
                 self._hold(p.ent.id, before[-1].ent.id, k, self.cfg.article_confidence, title)
             elif self.home is not None:
-                self._hold(p.ent.id, self.home, k, self.cfg.fallback_confidence, title, explicit=False)
+                home = self.home
+                if any(person == p.ent.id and home in visited for person, visited, _ in self.person_visits):
+                    # a visitor to the article's organisation comes from its partner, if it has one
+                    partners = {a if b == home else b for a, b in self.partner_pairs if home in (a, b)}
+                    if len(partners) != 1:
+                        continue
+                    home = partners.pop()
+                self._hold(p.ent.id, home, k, self.cfg.fallback_confidence, title, explicit=False)
 
     def _is_titleish(self, tok: Token) -> bool:
         if self.title_tok[tok.i]:
@@ -1014,8 +1027,12 @@ class _DocRelations:
                     continue
                 if org in parent or _is_unit_name(self.drafts[org].name):
                     continue
+                parents = {parent.get(t) for t in visited}
+                if len(visited) > 1 and len(parents) == 1 and None not in parents:
+                    # a tour of several units of one organisation visits that organisation
+                    visited = [parents.pop()]
                 for t in visited:
-                    if t != org and t not in parent:
+                    if t != org and parent.get(t) != org:
                         self.add(org, R.VISITED, t, k, self.cfg.article_confidence)
 
     def _signatories(self) -> None:
@@ -1042,6 +1059,9 @@ class _DocRelations:
         if not found:
             return
         target = self.event_for(None, k)
+        if target is None and self.main_event is not None:
+            # representatives and participants are there for the event the article reports
+            target = (self.main_event, k)
         if target is None:
             return
         tid, tk = target
