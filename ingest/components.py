@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 import eikg.ingest.drafts  # noqa: F401  (registers the Doc extensions)
 from eikg.ingest import lexicon as lx
@@ -70,6 +71,35 @@ def _text(doc: Doc, start: int, end: int) -> str:
     return doc[start:end].text
 
 
+class _Tokens:
+    """Token attributes read once per doc: the components look at each token many
+    times, and reading plain lists is much cheaper than making Token objects."""
+
+    def __init__(self, doc: Doc) -> None:
+        toks = list(doc)
+        self.n = len(toks)
+        self.text = [t.text for t in toks]
+        self.lower = [t.lower_ for t in toks]
+        self.ws = [t.whitespace_ for t in toks]
+        self.tag = [t.tag_ for t in toks]
+        self.pos = [t.pos_ for t in toks]
+        self.iob = [t.ent_iob_ for t in toks]
+        self.ent = [t.ent_type_ for t in toks]
+        self.sent_start = [bool(t.is_sent_start) for t in toks]
+        self.stop = [t.is_stop for t in toks]
+        self.alpha = [t.is_alpha for t in toks]
+        self.punct = [t.is_punct for t in toks]
+        self.space = [t.is_space for t in toks]
+        self.num = [t.like_num for t in toks]
+
+
+def _tokens(doc: Doc) -> _Tokens:
+    tk = doc.user_data.get("eikg_tokens")
+    if tk is None or tk.n != len(doc):
+        tk = doc.user_data["eikg_tokens"] = _Tokens(doc)
+    return tk
+
+
 # --- eikg_names ---------------------------------------------------------------------
 
 
@@ -85,11 +115,11 @@ class NameFinder:
         self.max_tokens = max_tokens
 
     def __call__(self, doc: Doc) -> Doc:
+        tk = _tokens(doc)
         headline_end = _headline_end(doc)
         mentions: list[Mention] = []
-        ner = _ner_labels(doc)
-        for start, end in self._runs(doc):
-            analysis = _Analysis(doc, ner, in_headline=start < headline_end)
+        for start, end in self._runs(tk):
+            analysis = _Analysis(doc, tk, in_headline=start < headline_end)
             found = analysis.run(start, end)
             alias = _paren_alias(doc, end)
             if alias and found:
@@ -100,48 +130,48 @@ class NameFinder:
         doc._.eikg_mentions = _drop_alias_runs(doc, mentions)
         return doc
 
-    def _runs(self, doc: Doc):
-        n = len(doc)
+    def _runs(self, tk: _Tokens):
+        n = tk.n
         i = 0
         while i < n:
-            if not _starts_name(doc, i):
+            if not _starts_name(tk, i):
                 i += 1
                 continue
             start, last, j = i, i, i + 1
             while j < n and j - start < self.max_tokens:
-                t = doc[j]
-                if _namey(doc, j):
+                text, low = tk.text[j], tk.lower[j]
+                if _namey(tk, j):
                     last, j = j, j + 1
                     continue
-                if t.is_space and "\n" not in t.text and j + 1 < n and _namey(doc, j + 1):
+                if tk.space[j] and "\n" not in text and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
-                if t.text in ("'s", "’s") and doc[j - 1].lower_ == "people" and j + 1 < n and _namey(doc, j + 1):
+                if text in ("'s", "’s") and tk.lower[j - 1] == "people" and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
-                if t.text in ("-", "–") and not doc[j - 1].whitespace_ and not t.whitespace_ and (
-                    j + 1 < n and doc[j + 1].text[:1].isalnum()
+                if text in ("-", "–") and not tk.ws[j - 1] and not tk.ws[j] and (
+                    j + 1 < n and tk.text[j + 1][:1].isalnum()
                 ):
                     last, j = j + 1, j + 2
                     continue
-                if t.text == "." and not doc[j - 1].whitespace_ and (
-                    doc[j - 1].lower_ in _NAME_PUNCT_AFTER or len(doc[j - 1]) == 1
+                if text == "." and not tk.ws[j - 1] and (
+                    tk.lower[j - 1] in _NAME_PUNCT_AFTER or len(tk.text[j - 1]) == 1
                 ):
                     last, j = j, j + 1
                     continue
-                if t.text == "," and j + 1 < n and doc[j + 1].lower_.rstrip(".") in ("ltd", "inc", "llc"):
+                if text == "," and j + 1 < n and tk.lower[j + 1].rstrip(".") in ("ltd", "inc", "llc"):
                     j += 1
                     continue
-                if t.lower_ in lx.CONNECTORS or t.text == "&":
+                if low in lx.CONNECTORS or text == "&":
                     k = j + 1
-                    if k < n and doc[k].lower_ == "the" and t.lower_ != "the":
+                    if k < n and tk.lower[k] == "the" and low != "the":
                         k += 1
-                    if k < n and _namey(doc, k) and not doc[k].is_sent_start:
+                    if k < n and _namey(tk, k) and not tk.sent_start[k]:
                         j = k
                         continue
                     break
-                if t.text == "(" and j + 3 < n and doc[j + 2].text == ")" and _namey(doc, j + 1) and (
-                    not _ACRONYM.match(doc[j + 1].text) and _namey(doc, j + 3)
+                if text == "(" and j + 3 < n and tk.text[j + 2] == ")" and _namey(tk, j + 1) and (
+                    not _ACRONYM.match(tk.text[j + 1]) and _namey(tk, j + 3)
                 ):
                     last, j = j + 3, j + 4
                     continue
@@ -150,59 +180,58 @@ class NameFinder:
             i = last + 1
 
 
-def _ner_labels(doc: Doc) -> list[str]:
-    return [t.ent_type_ for t in doc]
+def _is_cap(text: str) -> bool:
+    c = text[:1]
+    return c.isupper() or (c.isdigit() and len(text) > 1 and any(ch.isalpha() for ch in text))
 
 
-def _is_cap(t: Token) -> bool:
-    c = t.text[:1]
-    return c.isupper() or (c.isdigit() and len(t) > 1 and any(ch.isalpha() for ch in t.text))
+_NOT_OPENERS = frozenset({"ADP", "DET", "PRON", "ADV", "CCONJ", "SCONJ", "AUX", "PART"})
 
 
-def _namey(doc: Doc, i: int) -> bool:
-    t = doc[i]
-    if t.is_space or not _is_cap(t):
+def _namey(tk: _Tokens, i: int) -> bool:
+    text = tk.text[i]
+    c = text[:1]
+    if not (c.isupper() or c.isdigit()) or tk.space[i]:
         return False
-    if t.text[:1].isdigit():
-        return any(c.isupper() for c in t.text)  # "3D", "5G"
-    if t.is_sent_start or (i > 0 and doc[i - 1].is_space):
-        if t.is_stop or t.pos_ in ("ADP", "DET", "PRON", "ADV", "CCONJ", "SCONJ", "AUX", "PART"):
+    if c.isdigit():
+        return any(ch.isupper() for ch in text)  # "3D", "5G"
+    if tk.sent_start[i] or (i > 0 and tk.space[i - 1]):
+        if tk.stop[i] or tk.pos[i] in _NOT_OPENERS:
             return False
-    return t.lower_ not in lx.NOT_NAMES or t.lower_ in ("may",) and t.pos_ == "PROPN"
+    return tk.lower[i] not in lx.NOT_NAMES
 
 
 _NUMBERED = re.compile(r"^(?:\d{4}|\d{1,4}(?:st|nd|rd|th))$")
 
 
-def _starts_name(doc: Doc, i: int) -> bool:
-    t = doc[i]
-    if _NUMBERED.match(t.text):
+def _starts_name(tk: _Tokens, i: int) -> bool:
+    if tk.text[i][:1].isdigit() and _NUMBERED.match(tk.text[i]):
         # "2024 National Conference", "17th CNKI ..."; a name must follow
-        return i + 1 < len(doc) and _namey(doc, i + 1) and not doc[i + 1].lower_ in lx.MONTHS
-    return _namey(doc, i)
+        return i + 1 < tk.n and _namey(tk, i + 1) and tk.lower[i + 1] not in lx.MONTHS
+    return _namey(tk, i)
 
 
 def _headline_end(doc: Doc) -> int:
     """Token index where a Title Case first line ends (0 when there is none)."""
-    for i, t in enumerate(doc):
-        if t.is_space and "\n" in t.text or "\n" in t.whitespace_:
-            words = [w for w in doc[:i] if w.is_alpha]
-            if not words or doc[i - 1].text in ".!?":
+    tk = _tokens(doc)
+    for i in range(min(tk.n, 61)):
+        if tk.space[i] and "\n" in tk.text[i] or "\n" in tk.ws[i]:
+            words = [w for w in range(i) if tk.alpha[w]]
+            if not words or tk.text[i - 1] in ".!?":
                 return 0
-            caps = sum(1 for w in words if w.text[:1].isupper() or w.is_stop)
+            caps = sum(1 for w in words if tk.text[w][:1].isupper() or tk.stop[w])
             return i if caps >= 0.8 * len(words) else 0
-        if i > 60:
-            return 0
     return 0
 
 
 def _paren_alias(doc: Doc, end: int) -> tuple[str, int] | None:
     """``(ABBR)`` or ``(Other Name)`` right after a name: the alias and its end."""
-    if end < len(doc) and doc[end].text == "(":
+    tk = _tokens(doc)
+    if end < len(doc) and tk.text[end] == "(":
         for k in range(end + 1, min(end + 12, len(doc))):
-            if doc[k].text == ")":
+            if tk.text[k] == ")":
                 inner = doc[end + 1 : k]
-                if inner and all(_is_cap(t) or t.lower_ in lx.CONNECTORS for t in inner):
+                if inner and all(_is_cap(t.text) or t.lower_ in lx.CONNECTORS for t in inner):
                     return inner.text, k + 1
                 return None
     return None
@@ -222,19 +251,20 @@ def _drop_alias_runs(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 class _Analysis:
     """Turns one capitalised run into typed mentions."""
 
-    def __init__(self, doc: Doc, ner: list[str], in_headline: bool) -> None:
+    def __init__(self, doc: Doc, tk: _Tokens, in_headline: bool) -> None:
         self.doc = doc
-        self.ner = ner
+        self.tk = tk
+        self.ner = tk.ent
         self.in_headline = in_headline
         self.out: list[Mention] = []
 
     def run(self, start: int, end: int) -> list[Mention]:
-        doc = self.doc
+        tk = self.tk
         if self.in_headline:
             cuts = [
                 i for i in range(start + 1, end)
-                if doc[i].tag_ in ("VBD", "VBZ", "VBP", "VBG", "VBN") and doc[i].lower_ not in lx.HEAD_TYPES
-                and doc[i - 1].text != "-" and doc[i - 1].lower_ not in lx.CONNECTORS
+                if tk.tag[i] in ("VBD", "VBZ", "VBP", "VBG", "VBN") and tk.lower[i] not in lx.HEAD_TYPES
+                and tk.text[i - 1] != "-" and tk.lower[i - 1] not in lx.CONNECTORS
             ]
             bounds = [start, *cuts, end]
             for a, b in zip(bounds, bounds[1:]):
@@ -245,58 +275,58 @@ class _Analysis:
         return self.out
 
     def _strip_titles(self, start: int, end: int) -> None:
-        doc = self.doc
-        while start < end and doc[start].lower_ in lx.CONNECTORS:
+        tk = self.tk
+        while start < end and tk.lower[start] in lx.CONNECTORS:
             start += 1
         k = start
-        while k < end and doc[k].lower_ in lx.TITLE_WORDS:
+        while k < end and tk.lower[k] in lx.TITLE_WORDS:
             k += 1
-        if k > start and any(doc[i].lower_ in lx.CORE_TITLES for i in range(start, k)):
-            while k > start and doc[k - 1].lower_ in lx.CONNECTORS and k < end and False:
+        if k > start and any(tk.lower[i] in lx.CORE_TITLES for i in range(start, k)):
+            while k > start and tk.lower[k - 1] in lx.CONNECTORS and k < end and False:
                 k -= 1
             if k >= end:
                 return
             start = k
         elif k >= end:
             return  # only title words: "Party Committee", "Board of Directors"
-        while start < end and doc[start].lower_ in lx.CONNECTORS:
+        while start < end and tk.lower[start] in lx.CONNECTORS:
             start += 1
         self._split_people(start, end)
 
     def _person_at(self, i: int, end: int) -> int:
         """End of a personal name starting at token i (i when there is none)."""
-        doc, ner = self.doc, self.ner
-        if ner[i] == "PERSON" and doc[i].ent_iob_ == "B":
+        tk, ner = self.tk, self.ner
+        if ner[i] == "PERSON" and tk.iob[i] == "B":
             k = i + 1
-            while k < end and doc[k].ent_iob_ == "I" and ner[k] == "PERSON":
+            while k < end and tk.iob[k] == "I" and ner[k] == "PERSON":
                 k += 1
-            span_words = [doc[x].lower_ for x in range(i, k)]
-            acronym = any(doc[x].text.isupper() and len(doc[x]) > 1 for x in range(i, k))
+            span_words = [tk.lower[x] for x in range(i, k)]
+            acronym = any(tk.text[x].isupper() and len(tk.text[x]) > 1 for x in range(i, k))
             if not acronym and not any(w in lx.HEAD_TYPES or w in lx.TITLE_WORDS for w in span_words):
                 return k
-        return _chinese_name(doc, i, end) or i
+        return _chinese_name(tk, i, end) or i
 
     def _split_people(self, start: int, end: int) -> None:
-        doc = self.doc
+        tk = self.tk
         if start >= end:
             return
         k = self._person_at(start, end)
         if k > start:
             self._add_person(start, k)
             rest = k
-            while rest < end and (doc[rest].lower_ in lx.CONNECTORS or doc[rest].lower_ == "from"):
+            while rest < end and (tk.lower[rest] in lx.CONNECTORS or tk.lower[rest] == "from"):
                 rest += 1
             if rest < end:
                 self._strip_titles(rest, end)
             return
         # a name at the end: "Dean of School of X Zhang Yuan"
         for i in range(max(start + 1, end - 4), end - 1):
-            if doc[i - 1].lower_ in lx.CONNECTORS:
+            if tk.lower[i - 1] in lx.CONNECTORS:
                 continue
             k = self._person_at(i, end)
             if k == end:
                 b = i
-                while b > start and doc[b - 1].lower_ in lx.TITLE_WORDS:
+                while b > start and tk.lower[b - 1] in lx.TITLE_WORDS:
                     b -= 1
                 self._split_coordination(start, b)
                 self._add_person(i, k)
@@ -304,14 +334,14 @@ class _Analysis:
         self._split_coordination(start, end)
 
     def _add_person(self, start: int, end: int) -> None:
-        self.out.append(Mention(start, end, EntityType.PERSON, head=self.doc[end - 1].lower_))
+        self.out.append(Mention(start, end, EntityType.PERSON, head=self.tk.lower[end - 1]))
 
     def _split_coordination(self, start: int, end: int) -> None:
-        doc = self.doc
+        tk = self.tk
         bounds = [start]
         between = False
         for i in range(start, end):
-            low = doc[i].lower_
+            low = tk.lower[i]
             if low == "between":
                 between = True
             if (low == "and" or low == "&") and not between:
@@ -320,16 +350,16 @@ class _Analysis:
         parts = []  # (start, end) of each coordinated part
         for a, b in zip(bounds, bounds[1:]):
             a = a if a == start else a + 1
-            if a < b and doc[a].lower_ == "the":
+            if a < b and tk.lower[a] == "the":
                 a += 1
             if a < b:
                 parts.append((a, b))
         heads = [self._head(a, b)[1] for a, b in parts]
         merged: list[list] = []  # [start, end, type of its first headed part]
         for (a, b), h in zip(parts, heads):
-            own = doc[a - 1].lower_ == "the" or (
-                bool(merged) and merged[-1][2] is not None and doc[a].ent_iob_ == "B"
-                and self.ner[a] in ("ORG", "PERSON") and not any(doc[x].lower_ in _PREPS for x in range(a, b))
+            own = tk.lower[a - 1] == "the" or (
+                bool(merged) and merged[-1][2] is not None and tk.iob[a] == "B"
+                and self.ner[a] in ("ORG", "PERSON") and not any(tk.lower[x] in _PREPS for x in range(a, b))
             )
             if merged and (h is None or merged[-1][2] is None) and not own:
                 merged[-1][1] = b
@@ -341,74 +371,74 @@ class _Analysis:
         if len(merged) > 1 and all(t is EntityType.EVENT for t in types):
             m = self._classify(start, end)
             if m is not None:
-                m.parts = tuple(_text(doc, a, b) for a, b, _ in merged)
+                m.parts = tuple(_text(self.doc, a, b) for a, b, _ in merged)
             return
         for a, b, h in merged:
             self._classify(a, b, forced=h)
 
     def _head(self, start: int, end: int) -> tuple[int, EntityType | None]:
         """The head token (last word before the first preposition) and its type."""
-        doc = self.doc
+        tk = self.tk
         stop = end
         for i in range(start + 1, end):
-            if doc[i].lower_ in _PREPS:
+            if tk.lower[i] in _PREPS:
                 stop = i
                 break
         h = stop - 1
-        while h > start and not doc[h].text[:1].isalnum():
+        while h > start and not tk.text[h][:1].isalnum():
             h -= 1
-        low = doc[h].lower_
+        low = tk.lower[h]
         t = lx.HEAD_TYPES.get(low) or lx.HEAD_TYPES.get(low.rstrip("."))
         if t is None and low.endswith("ltd.") or low.endswith("ltd"):
             t = EntityType.ENTERPRISE
         return h, t
 
     def _classify(self, start: int, end: int, forced: EntityType | None = None, nested: bool = False):
-        doc = self.doc
-        while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        tk = self.tk
+        while start < end and (tk.lower[start] == "the" or tk.punct[start]):
             start += 1
         if start >= end:
             return None
         h, htype = self._head(start, end)
         if forced is not None and htype is None:
             htype = forced
-        words = {doc[i].lower_ for i in range(start, end)}
-        head = doc[h].lower_.rstrip(".")
+        words = {tk.lower[i] for i in range(start, end)}
+        head = tk.lower[h].rstrip(".")
         if htype is not EntityType.EVENT:
-            while start < end - 1 and doc[start].like_num:
+            while start < end - 1 and tk.num[start]:
                 start += 1
         if htype is None:
             return self._headless(start, end, nested)
         if head == "institute":
-            nxt = doc[h + 1].lower_ if h + 1 < end else ""
+            nxt = tk.lower[h + 1] if h + 1 < end else ""
             htype = EntityType.ORGANIZATION if words & lx.RESEARCH_WORDS or nxt == "for" else EntityType.COLLEGE
         if head == "community" and "college" in words:
             htype = EntityType.COLLEGE
         # "X Meeting with Y Group", "X Conference in Z Base": two names
         for i in range(h + 1, end - 1):
-            low = doc[i].lower_
+            low = tk.lower[i]
             if low not in ("with", "in", "at") or (low == "at" and head in lx.UNIT_HEADS):
                 continue
-            a = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+            a = i + 2 if tk.lower[i + 1] == "the" else i + 1
             if a >= end:
                 break
             th, ttype = self._head(a, end)
-            if ttype in _ORG_LIKE or doc[th].lower_ in lx.VENUE_HEADS:
+            if ttype in _ORG_LIKE or tk.lower[th] in lx.VENUE_HEADS:
                 self._classify(a, end)
                 end = i
                 break
         # "X in Canada": the place is not part of the name
         if htype is not EntityType.EVENT:
             for i in range(h + 1, end - 1):
-                if doc[i].lower_ == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
-                    self.out.append(Mention(i + 1, end, EntityType.PLACE, head=doc[end - 1].lower_))
+                if tk.lower[i] == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
+                    self.out.append(Mention(i + 1, end, EntityType.PLACE, head=tk.lower[end - 1]))
                     end = i
                     break
         m = Mention(start, end, htype, head=head)
         if h == start and end - start == 1 and htype is not EntityType.PLACE:
             return None  # a bare head word: "University", "Group"
         parent = None
-        if h + 1 < end and doc[h + 1].lower_ in ("of", "at") and head in lx.UNIT_HEADS | lx.GOVERNMENT_UNIT_HEADS:
+        if h + 1 < end and tk.lower[h + 1] in ("of", "at") and head in lx.UNIT_HEADS | lx.GOVERNMENT_UNIT_HEADS:
             parent = self._parent(h + 1, end)
         if parent is not None and parent.type is None:
             m.follow = parent
@@ -423,7 +453,7 @@ class _Analysis:
             else:
                 m.unit = True
         if head in lx.VENUE_HEADS and m.type in (EntityType.ORGANIZATION, EntityType.PLATFORM, EntityType.PLACE):
-            before = [doc[x].lower_ for x in range(max(0, start - 2), start)]
+            before = [tk.lower[x] for x in range(max(0, start - 2), start)]
             if "at" in before or "in" in before:
                 m.type = EntityType.PLACE
         self.out.append(m)
@@ -431,12 +461,12 @@ class _Analysis:
 
     def _parent(self, of: int, end: int) -> Mention | None:
         """The organisation named after "of" in a unit's name, added as a mention."""
-        doc = self.doc
+        tk = self.tk
         for i in range(of, end):
-            if doc[i].lower_ not in ("of", "at"):
+            if tk.lower[i] not in ("of", "at"):
                 continue
             a = i + 1
-            if a < end and doc[a].lower_ == "the":
+            if a < end and tk.lower[a] == "the":
                 a += 1
             if a >= end:
                 return None
@@ -452,14 +482,14 @@ class _Analysis:
         return None
 
     def _headless(self, start: int, end: int, nested: bool) -> Mention | None:
-        doc, ner = self.doc, self.ner
-        first = doc[start].text
+        tk, ner = self.tk, self.ner
+        first = tk.text[start]
         if first in lx.COMMON_ACRONYMS and not (end - start == 1 and first in lx.KEEP_ACRONYM_PLACES):
             return None
-        if _ACRONYM.match(first) and (end - start == 1 or doc[start + 1].lower_ == "of" or not nested):
+        if _ACRONYM.match(first) and (end - start == 1 or tk.lower[start + 1] == "of" or not nested):
             # "NEU"; "SCE of SWJTU" (a unit of an acronym); "HUST Signing ..." in a headline
-            m = Mention(start, start + 1, None, kind="acronym", head=doc[start].lower_)
-            if end - start > 2 and doc[start + 1].lower_ == "of":
+            m = Mention(start, start + 1, None, kind="acronym", head=tk.lower[start])
+            if end - start > 2 and tk.lower[start + 1] == "of":
                 m.end = end
                 saved = len(self.out)
                 p = self._classify(start + 2, end, nested=True)
@@ -467,7 +497,7 @@ class _Analysis:
                 if p is not None and p.kind == "acronym":
                     self.out.append(Mention(start, start + 1, None, kind="acronym", head=m.head, follow=p))
                     self.out.append(p)
-            if end - start == 1 or doc[start + 1].lower_ == "of":
+            if end - start == 1 or tk.lower[start + 1] == "of":
                 self.out.append(m)
                 return m
             self.out.append(m)
@@ -476,55 +506,56 @@ class _Analysis:
             return m
         labels = Counter(ner[i] for i in range(start, end))
         label, count = labels.most_common(1)[0]
-        words = [doc[i].lower_ for i in range(start, end)]
-        if all(w in lx.GENERIC_WORDS or not doc[start + x].is_alpha for x, w in enumerate(words)):
+        words = [tk.lower[i] for i in range(start, end)]
+        if all(w in lx.GENERIC_WORDS or not tk.alpha[start + x] for x, w in enumerate(words)):
             return None
-        if any(doc[i].tag_ in ("VBZ", "VBG", "VBD") for i in range(start, end)):
+        if any(tk.tag[i] in ("VBZ", "VBG", "VBD") for i in range(start, end)):
             return None
-        if label == "PERSON" and any(doc[i].text.isupper() and len(doc[i]) > 1 for i in range(start, end)):
+        if label == "PERSON" and any(tk.text[i].isupper() and len(tk.text[i]) > 1 for i in range(start, end)):
             label = "ORG"
         if label in _NER_TYPES and count * 2 > end - start and not nested:
-            m = Mention(start, end, _NER_TYPES[label], head=doc[end - 1].lower_)
+            m = Mention(start, end, _NER_TYPES[label], head=tk.lower[end - 1])
             self.out.append(m)
             return m
         if nested:
             if label in ("GPE", "LOC") and count == end - start:
-                return Mention(start, end, EntityType.PLACE, head=doc[end - 1].lower_)
+                return Mention(start, end, EntityType.PLACE, head=tk.lower[end - 1])
             return None
         # a name after a preposition inside a headless run: "Agreement with X Group"
         for i in range(start + 1, end - 1):
-            if doc[i].lower_ in ("with", "by"):
+            if tk.lower[i] in ("with", "by"):
                 return self._classify(i + 1, end)
-            if doc[i].lower_ == "of":
+            if tk.lower[i] == "of":
                 h, t = self._head(i + 1, end)
                 if t in _ORG_LIKE:
                     return self._classify(i + 1, end)
-        m = Mention(start, end, None, kind="bare", head=doc[end - 1].lower_)
+        m = Mention(start, end, None, kind="bare", head=tk.lower[end - 1])
         if label == "ORG" and count * 2 > end - start:
             m.kind = "org"
         self.out.append(m)
         return m
 
 
-def _chinese_name(doc: Doc, i: int, end: int) -> int:
+def _chinese_name(tk: _Tokens, i: int, end: int) -> int:
     """End of a surname + pinyin given name at token i ("Wang Qiang", "Diao
     Hongbin"), or 0 when there is none."""
     g = i + 1
-    if g < end and doc[g].is_space and "\n" not in doc[g].text:
+    if g < end and tk.space[g] and "\n" not in tk.text[g]:
         g += 1
     if g >= end:
         return 0
-    s, given = doc[i], doc[g]
-    if s.lower_ not in lx.SURNAMES or not s.text[:1].isupper() or (g == i + 1 and not s.whitespace_):
+    given = tk.text[g]
+    if tk.lower[i] not in lx.SURNAMES or not tk.text[i][:1].isupper() or (g == i + 1 and not tk.ws[i]):
         return 0
-    if given.lower_ in lx.NOT_GIVEN_NAMES or not given.text[:1].isupper() or given.text.isupper():
+    if tk.lower[g] in lx.NOT_GIVEN_NAMES or not given[:1].isupper() or given.isupper():
         return 0
-    return g + 1 if lx.PINYIN_WORD.fullmatch(given.text.replace("-", "")) else 0
+    return g + 1 if lx.PINYIN_WORD.fullmatch(given.replace("-", "")) else 0
 
 
 # --- eikg_references ------------------------------------------------------------------
 
 _REF_DETS = frozenset({"the", "our", "this", "that", "its", "their"})
+_REF_NOUNS = frozenset(lx.HEAD_TYPES) | lx.EVENT_NOUNS | {"company", "firm", "enterprise"}
 
 
 @Language.factory("eikg_references", default_config={"min_modifiers": 1})
@@ -542,62 +573,60 @@ class ReferenceFinder:
         mentions = doc._.eikg_mentions
         if mentions is None:
             mentions = doc._.eikg_mentions = []
+        tk = _tokens(doc)
         taken = bytearray(len(doc))
         for m in mentions:
             taken[m.start : m.end] = b"\x01" * (m.end - m.start)
         found = []
-        for i, t in enumerate(doc):
-            low = t.lower_
-            if taken[i]:
+        for i, low in enumerate(tk.lower):
+            if low not in _REF_NOUNS or taken[i]:
                 continue
-            if low in lx.EVENT_NOUNS and t.text[:1].islower():
-                desc = self._description(doc, i, mentions)
+            if low in lx.EVENT_NOUNS and tk.text[i][:1].islower():
+                desc = self._description(tk, i, mentions)
                 if desc is not None:
                     found.append(desc)
                     continue
-            if i > 0 and doc[i - 1].lower_ in _REF_DETS and (
-                low in lx.HEAD_TYPES or low in lx.EVENT_NOUNS or low in ("company", "firm", "enterprise")
-            ):
-                found.append(Mention(i - 1, i + 1, None, kind="ref", head=low, det=doc[i - 1].lower_))
+            if i > 0 and tk.lower[i - 1] in _REF_DETS:
+                found.append(Mention(i - 1, i + 1, None, kind="ref", head=low, det=tk.lower[i - 1]))
         mentions.extend(found)
         mentions.sort(key=lambda m: m.start)
         return doc
 
-    def _description(self, doc: Doc, i: int, mentions: list[Mention]) -> Mention | None:
+    def _description(self, tk: _Tokens, i: int, mentions: list[Mention]) -> Mention | None:
         k = i
         while k > 0:
-            p = doc[k - 1]
-            if p.text in "-" and not p.whitespace_ and k >= 2:
+            p = k - 1
+            if tk.text[p] == "-" and not tk.ws[p] and k >= 2:
                 k -= 1
                 continue
-            if p.lower_ == "and" and k >= 2 and doc[k - 2].text[:1].islower() and not doc[k - 2].is_stop:
+            if tk.lower[p] == "and" and k >= 2 and tk.text[k - 2][:1].islower() and not tk.stop[k - 2]:
                 k -= 1
                 continue
-            if p.is_alpha and p.text[:1].islower() and not p.is_stop and p.tag_ in ("NN", "NNS", "JJ", "VBG", "NN"):
+            if tk.alpha[p] and tk.text[p][:1].islower() and not tk.stop[p] and tk.tag[p] in ("NN", "NNS", "JJ", "VBG"):
                 k -= 1
                 continue
             break
-        while k < i and doc[k].lower_ == "and":
+        while k < i and tk.lower[k] == "and":
             k += 1
-        modifiers = sum(1 for x in range(k, i) if doc[x].is_alpha and doc[x].lower_ != "and")
+        modifiers = sum(1 for x in range(k, i) if tk.alpha[x] and tk.lower[x] != "and")
         if modifiers < self.min_modifiers:
             return None
-        if i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "PROPN") and doc[i + 1].text[:1].islower():
+        if i + 1 < tk.n and tk.pos[i + 1] in ("NOUN", "PROPN") and tk.text[i + 1][:1].islower():
             return None  # "workshop resonance": the event word is not the head
         end = i + 1
-        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].text[:1].islower():
+        if end + 1 < tk.n and tk.lower[end] == "of" and tk.text[end + 1][:1].islower():
             x = end + 1
-            while x < len(doc) and doc[x].text[:1].islower() and doc[x].tag_ in ("JJ", "NN", "NNS", "VBG"):
+            while x < tk.n and tk.text[x][:1].islower() and tk.tag[x] in ("JJ", "NN", "NNS", "VBG"):
                 x += 1
-            if x > end + 1 and doc[x - 1].tag_ in ("NN", "NNS"):
+            if x > end + 1 and tk.tag[x - 1] in ("NN", "NNS"):
                 end = x
-        if end + 1 < len(doc) and doc[end].lower_ == "of":
+        if end + 1 < tk.n and tk.lower[end] == "of":
             for m in mentions:
                 if m.start in (end + 1, end + 2) and m.type is not None and m.kind == "name":
                     end = m.end
                     break
-        det = doc[k - 1].lower_ if k > 0 else ""
-        return Mention(k, end, EntityType.EVENT, kind="desc", head=doc[i].lower_, det=det)
+        det = tk.lower[k - 1] if k > 0 else ""
+        return Mention(k, end, EntityType.EVENT, kind="desc", head=tk.lower[i], det=det)
 
 
 # --- eikg_entities ----------------------------------------------------------------------
@@ -627,6 +656,7 @@ class _Ent:
     unit: bool = False
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     return normalise_name(text)
 
@@ -814,7 +844,7 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
     """"Lushang Group" for "Shandong Lushang Technology Group": an ordered subset of
     a longer organisation name's words, keeping a distinctive word and its head."""
     words = _key(_text(doc, m.start, m.end)).split()
-    if not words or m.type is EntityType.PERSON and _chinese_name(doc, m.start, m.end):
+    if not words or m.type is EntityType.PERSON and _chinese_name(_tokens(doc), m.start, m.end):
         return None
     distinctive = [w for w in words if w not in lx.HEAD_TYPES and w not in lx.CONNECTORS]
     if not distinctive:
