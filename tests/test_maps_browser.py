@@ -8,7 +8,9 @@ Screenshots land in ``out/screenshots/``.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -282,3 +284,73 @@ def test_missing_chromium_skips_locally_and_fails_on_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
         require_chromium()
+
+
+@pytest.mark.browser
+def test_payloads_ingested_from_articles_never_run(browser, clean_db, tmp_path):
+    """Through the real pipeline: an article (spaCy extraction and loader) whose
+    title and sentences carry payloads, and an extraction whose entity name and
+    alias do (the NER never yields such names, the loader takes them as given)."""
+    from eikg.graph.loader import ingest, load
+    from eikg.queries.map_source import write_graph_map
+    from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType
+
+    title = "<script>window.__pwned='title'</script>Harbour news"
+    sentence = (
+        'Harbour Polytechnic signed a cooperation agreement <script>window.__pwned="evidence"</script> '
+        "with Tidewell Robotics Co., Ltd. in Port Elden."
+    )
+    article = {
+        "id": "xss-article", "title": title, "published": "2025-03-03",
+        "text": sentence + ' Mara Quill, President of Harbour Polytechnic, said the <img src=x '
+        'onerror="window.__pwned=1"> programme would train technicians.',
+    }  # fmt: skip
+    source = tmp_path / "articles.jsonl"
+    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    summary = ingest(clean_db, [source])
+    assert summary.articles_loaded == 1
+
+    bad_name = PAYLOAD_NAME
+    evidence = Evidence(f"{bad_name} visited Harbour Polytechnic.", 0, 10)
+    load(
+        clean_db,
+        [
+            Extraction(
+                Article("xss-names", f"{bad_name} visited Harbour Polytechnic.", title=title,
+                        published="2025-03-04"),
+                (
+                    Entity("e1", "organization:payload", bad_name, EntityType.ORGANIZATION,
+                           aliases=("<img src=x onerror=\"window.__pwned='alias'\">",)),
+                    Entity("e2", "college:harbour-polytechnic", "Harbour Polytechnic", EntityType.COLLEGE),
+                ),
+                (Relation("e1", RelationType.VISITED, "e2", evidence),),
+            )
+        ],
+    )  # fmt: skip
+    out = tmp_path / "ingested.html"
+    write_graph_map(clean_db, out, static_layout=True)
+    data = json.loads(
+        re.search(r'type="application/json">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1)
+    )
+    names = {n["label"]: n["id"] for n in data["nodes"]}
+    assert bad_name in names
+    assert "Harbour Polytechnic" in names
+
+    open_map(browser, out)
+    time.sleep(0.3)
+    assert js(browser, "return window.__pwned === undefined")
+    assert js(browser, "return document.images.length") == 0
+    assert js(browser, "return document.scripts.length") == 3
+    college = names["Harbour Polytechnic"]
+    text = js(browser, "return eikgMap.showNodeTooltip(arguments[0]).textContent", college)
+    assert 'signed a cooperation agreement <script>window.__pwned="evidence"</script> with' in text
+    assert title in text
+    text = js(browser, "return eikgMap.showNodeTooltip(arguments[0]).textContent", names[bad_name])
+    assert bad_name in text
+    assert "<img src=x onerror=\"window.__pwned='alias'\">" in text
+    assert js(browser, "return document.querySelectorAll('#tooltip img, #tooltip script').length") == 0
+    time.sleep(0.3)
+    assert js(browser, "return window.__pwned === undefined")
+    assert console_errors(browser) == []
+    assert foreign_requests(browser, out) == []
+    screenshot(browser, "map-xss-ingested.png")
