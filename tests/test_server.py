@@ -1,0 +1,107 @@
+"""graph/server/manager.py: a real Neo4j on a private store and port.
+
+The shared local server (default store, port 7687) is left alone: other test
+files use it. Here a second server runs on a temporary store so that stopping
+it disturbs nobody.
+"""
+
+from __future__ import annotations
+
+import socket
+import stat
+import time
+
+import pytest
+
+from eikg.errors import ServerError
+from eikg.graph.connection import Settings, connect
+from eikg.graph.server import manager
+
+SMALL = {"heap": "384m", "pagecache": "32m"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def private_store(tmp_path):
+    store = tmp_path / "store"
+    yield store
+    manager.stop(store)
+
+
+def _settings(port: int) -> Settings:
+    return Settings(f"bolt://127.0.0.1:{port}", "neo4j", manager.read_password())
+
+
+def test_install_again_is_quick_and_harmless():
+    began = time.monotonic()
+    summary = manager.install()
+    assert "already installed" in summary
+    assert time.monotonic() - began < 5
+    assert manager.installed_version().startswith("5.26.")
+
+
+def test_password_file_is_readable_by_the_user_only():
+    mode = stat.S_IMODE(manager.password_file().stat().st_mode)
+    assert mode == 0o600
+    assert len(manager.read_password()) >= 20
+
+
+def test_stop_then_start_keeps_the_data(private_store):
+    port = _free_port()
+    started = manager.start(port=port, store=private_store, **SMALL)
+    assert f"bolt://127.0.0.1:{port}" in started
+    with connect(_settings(port)) as driver:
+        driver.execute_query("CREATE (:Kept {name: $name})", name="Example Institute")
+
+    again = manager.start(port=port, store=private_store, **SMALL)
+    assert "already running" in again
+
+    assert "stopped" in manager.stop(private_store)
+    assert "not running" in manager.stop(private_store)
+    assert not manager.status(store=private_store).running
+
+    manager.start(port=port, store=private_store, **SMALL)
+    with connect(_settings(port)) as driver:
+        records, _, _ = driver.execute_query("MATCH (n:Kept) RETURN n.name AS name")
+    assert [r["name"] for r in records] == ["Example Institute"]
+
+    status = manager.status(store=private_store)
+    assert status.running
+    assert status.address == f"bolt://127.0.0.1:{port}"
+    assert status.version == manager.installed_version()
+    assert status.store == private_store.resolve()
+    assert status.store_bytes > 0
+    assert "running" in status.describe()
+
+
+def test_a_start_that_times_out_names_the_log(private_store):
+    with pytest.raises(ServerError) as caught:
+        manager.start(port=_free_port(), store=private_store, timeout=0.1, **SMALL)
+    message = str(caught.value)
+    assert "did not answer" in message
+    assert str(manager.log_path(private_store)) in message
+    assert not manager.status(store=private_store).running
+
+
+def test_a_taken_port_is_refused(private_store):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServerError, match=f"port {port} .* already taken"):
+            manager.start(port=port, store=private_store, **SMALL)
+
+
+def test_missing_java_says_what_to_install(private_store, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(ServerError, match="java not found on PATH; install Java 17"):
+        manager.start(port=_free_port(), store=private_store, **SMALL)
+
+
+def test_stopping_a_store_never_started_is_harmless(tmp_path):
+    assert "not running" in manager.stop(tmp_path / "nothing-here")
