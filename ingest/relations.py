@@ -1002,6 +1002,11 @@ class _DocRelations:
             if not visitors or not visited:
                 continue
             visited = list(dict.fromkeys(visited))
+            # a delegation does not visit its own organisation
+            own = {o for v in visitors if v.type is PERSON for o in self.org_of_person(v.ent.id, explicit_only=True)}
+            visited = [t for t in visited if t not in own]
+            if not visited:
+                continue
             tails = self.title_tails.get(k, set())
             for v in visitors:
                 if v.type in ORG and v.ent.id in tails:
@@ -1189,9 +1194,12 @@ class _DocRelations:
                 continue
             if " of " in f" {_norm(m.ent.name)} ":
                 continue
+            # the parent is named as an affiliation before it: "participants from X were: ..."
             same = {
                 o.ent.id for o in ms
-                if o.type is m.type and o.ent.id != m.ent.id and _unit_head(o.ent.name) not in cue.UNIT_HEADS
+                if o.type is m.type and o.ent.id != m.ent.id and o.start < m.start
+                and _unit_head(o.ent.name) not in cue.UNIT_HEADS
+                and o.start > sent.start and self.toks[o.start - 1].lower_ in ("from", "of", "at")
             }
             if len(same) == 1:
                 self.add(m.ent.id, R.PART_OF, same.pop(), k, self.cfg.fallback_confidence)
