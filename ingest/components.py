@@ -304,7 +304,7 @@ class _Analysis:
             acronym = any(tk.text[x].isupper() and len(tk.text[x]) > 1 for x in range(i, k))
             if not acronym and not any(w in lx.HEAD_TYPES or w in lx.TITLE_WORDS for w in span_words):
                 return k
-        return _chinese_name(tk, i, end) or i
+        return _initialled_name(tk, i, end) or _chinese_name(tk, i, end) or i
 
     def _split_people(self, start: int, end: int) -> None:
         tk = self.tk
@@ -400,22 +400,9 @@ class _Analysis:
         if start >= end:
             return None
         h, htype = self._head(start, end)
-        if forced is not None and htype is None:
-            htype = forced
-        words = {tk.lower[i] for i in range(start, end)}
         head = tk.lower[h].rstrip(".")
-        if htype is not EntityType.EVENT:
-            while start < end - 1 and tk.num[start]:
-                start += 1
-        if htype is None:
-            return self._headless(start, end, nested)
-        if head == "institute":
-            nxt = tk.lower[h + 1] if h + 1 < end else ""
-            htype = EntityType.ORGANIZATION if words & lx.RESEARCH_WORDS or nxt == "for" else EntityType.COLLEGE
-        if head == "community" and "college" in words:
-            htype = EntityType.COLLEGE
         # "X Meeting with Y Group", "X Conference in Z Base": two names
-        for i in range(h + 1, end - 1):
+        for i in range(start + 1, end - 1):
             low = tk.lower[i]
             if low not in ("with", "in", "at") or (low == "at" and head in lx.UNIT_HEADS):
                 continue
@@ -425,8 +412,21 @@ class _Analysis:
             th, ttype = self._head(a, end)
             if ttype in _ORG_LIKE or tk.lower[th] in lx.VENUE_HEADS:
                 self._classify(a, end)
-                end = i
-                break
+                return self._classify(start, i, nested=nested)
+        if forced is not None and htype is None:
+            htype = forced
+        words = {tk.lower[i] for i in range(start, end)}
+        if htype is not EntityType.EVENT:
+            while start < end - 1 and tk.num[start]:
+                start += 1
+        if htype is None:
+            return self._headless(start, end, nested)
+        if head in ("institute", "academy"):
+            nxt = tk.lower[h + 1] if h + 1 < end else ""
+            research = words & lx.RESEARCH_WORDS or nxt == "for" or "sciences" in words
+            htype = EntityType.ORGANIZATION if research else EntityType.COLLEGE
+        if head == "community" and "college" in words:
+            htype = EntityType.COLLEGE
         # "X in Canada": the place is not part of the name
         if htype is not EntityType.EVENT:
             for i in range(h + 1, end - 1):
@@ -484,8 +484,17 @@ class _Analysis:
     def _headless(self, start: int, end: int, nested: bool) -> Mention | None:
         tk, ner = self.tk, self.ner
         first = tk.text[start]
-        if first in lx.COMMON_ACRONYMS and not (end - start == 1 and first in lx.KEEP_ACRONYM_PLACES):
+        if end - start == 1 and first in lx.KEEP_ACRONYM_PLACES:
+            m = Mention(start, end, EntityType.PLACE, head=tk.lower[start])
+            self.out.append(m)
+            return m
+        if first in lx.COMMON_ACRONYMS:
             return None
+        for i in range(start - 1, max(-1, start - 12), -1):
+            if tk.lower[i] in lx.THEME_WORDS:
+                return None  # a theme or slogan: "themed Digital Minds Shape the Future"
+            if tk.text[i] in (".", "!", "?", ";") or tk.space[i]:
+                break
         if _ACRONYM.match(first) and (end - start == 1 or tk.lower[start + 1] == "of" or not nested):
             # "NEU"; "SCE of SWJTU" (a unit of an acronym); "HUST Signing ..." in a headline
             m = Mention(start, start + 1, None, kind="acronym", head=tk.lower[start])
@@ -534,6 +543,22 @@ class _Analysis:
             m.kind = "org"
         self.out.append(m)
         return m
+
+
+def _initialled_name(tk: _Tokens, i: int, end: int) -> int:
+    """End of a name with a middle initial at token i ("Janet K. Dorne"), or 0."""
+    if i + 2 >= end or not tk.alpha[i] or not tk.text[i][:1].isupper():
+        return 0
+    k = i + 1
+    if len(tk.text[k]) == 2 and tk.text[k][0].isupper() and tk.text[k][1] == ".":
+        k += 1
+    elif len(tk.text[k]) == 1 and tk.text[k].isupper() and k + 1 < end and tk.text[k + 1] == ".":
+        k += 2
+    else:
+        return 0
+    if k < end and tk.alpha[k] and tk.text[k][:1].isupper() and tk.lower[k] not in lx.HEAD_TYPES:
+        return k + 1
+    return 0
 
 
 def _chinese_name(tk: _Tokens, i: int, end: int) -> int:
@@ -616,7 +641,7 @@ class ReferenceFinder:
         end = i + 1
         if end + 1 < tk.n and tk.lower[end] == "of" and tk.text[end + 1][:1].islower():
             x = end + 1
-            while x < tk.n and tk.text[x][:1].islower() and tk.tag[x] in ("JJ", "NN", "NNS", "VBG"):
+            while x < tk.n and tk.text[x][:1].islower() and tk.tag[x] in ("JJ", "JJR", "JJS", "NN", "NNS", "VBG"):
                 x += 1
             if x > end + 1 and tk.tag[x - 1] in ("NN", "NNS"):
                 end = x
@@ -654,6 +679,7 @@ class _Ent:
     mentions: list[Mention] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     unit: bool = False
+    headed: bool = True  # named with a head word ("... Group"), not bare "General Motors"
 
 
 @lru_cache(maxsize=65536)
@@ -683,7 +709,7 @@ class EntityResolver:
         bags: dict[frozenset[str], _Ent] = {}
 
         def new(m: Mention, text: str, t: EntityType | None) -> _Ent:
-            e = _Ent(t, text, m.start, m.head, unit=m.unit)
+            e = _Ent(t, text, m.start, m.head, unit=m.unit, headed=m.kind == "name")
             ents.append(e)
             return e
 
@@ -850,7 +876,7 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
     if not distinctive:
         return None
     for e in ents:
-        if e.type not in _ORG_LIKE:
+        if e.type not in _ORG_LIKE or not e.headed:
             continue
         full = _key(e.name).split()
         if len(full) <= len(words):

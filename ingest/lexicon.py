@@ -183,3 +183,6 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 KEEP_ACRONYM_PLACES = frozenset({"US", "USA", "UK", "EU", "PRC", "UAE"})
+
+#: Words before a theme or slogan, whose capitalised words name nothing.
+THEME_WORDS = frozenset({"themed", "theme", "titled", "entitled", "slogan", "motto"})

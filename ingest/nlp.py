@@ -28,7 +28,7 @@ GLUED_INFIXES = (
     r"(?<=\b(?:of|to|by|By|in|on))(?=[A-Z])",
     r"(?<=\b(?:the|and|for))(?=[A-Z0-9])",
     r"(?<=\bwith)(?=[A-Z])",
-    r"(?<=[A-Z]{3})(?=[A-Z][a-z]+\b)",
+    r"(?<=[A-Z]{3})(?=[A-Z](?!(?:and|for|of|to|the|in|on|should)\b)[a-z]+\b)",
     r"(?<=[A-Z]{3})(?=(?:and|for|should)\b)",
     r"(?<=[a-z]{3})(?=[A-Z][a-z]{3})",
     r"(?<=[A-Za-z])[;|](?=[A-Za-z])",
