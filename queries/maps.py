@@ -32,6 +32,8 @@ scans every edge on each call).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 import re
@@ -572,13 +574,33 @@ def vis_library() -> tuple[str, str]:
 
 
 def render_page(data: Mapping[str, Any]) -> str:
-    """Fill the page template in one pass (inserted text is never re-scanned)."""
-    template = (resources.files("eikg.queries") / "map_template.html").read_text(encoding="utf-8")
+    """Fill the page template in one pass (inserted text is never re-scanned).
+
+    The page's Content-Security-Policy allows exactly its two scripts (by hash)
+    and no fetching: even a payload that escaped the JSON could not run or load.
+    """
+    package = resources.files("eikg.queries")
+    template = (package / "map_template.html").read_text(encoding="utf-8")
+    app = (package / "map_app.js").read_text(encoding="utf-8")
     script, style = vis_library()
     values = {
         "TITLE": _html_text(str(data.get("title") or "eikg map")),
+        "CSP": content_security_policy(script, app),
         "VIS_CSS": style,
         "VIS_JS": script,
+        "APP_JS": app,
         "DATA": escape_json(data),
     }
     return _TOKEN.sub(lambda m: values[m.group(1)], template)
+
+
+def content_security_policy(*scripts: str) -> str:
+    """Only these inline scripts run; nothing is fetched; styles stay inline."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts
+    )
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )

@@ -272,6 +272,11 @@ def test_page_is_self_contained():
     assert re.findall(r"url\(\s*(?!['\"]?data:)", page) == []
     assert "sourceMappingURL" not in page
     assert "vis.Network" in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert policy["default-src"] == "'none'"
+    assert [p.startswith("'sha256-") for p in policy["script-src"].split()] == [True, True]
+    assert policy["img-src"] == "data:"
 
 
 def test_untrusted_text_cannot_close_the_data_block():

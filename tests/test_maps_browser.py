@@ -354,3 +354,39 @@ def test_payloads_ingested_from_articles_never_run(browser, clean_db, tmp_path):
     assert console_errors(browser) == []
     assert foreign_requests(browser, out) == []
     screenshot(browser, "map-xss-ingested.png")
+
+
+@pytest.mark.browser
+def test_content_security_policy_stops_markup_that_got_in(browser, tmp_path):
+    """Second line of defence: were escaping ever broken, injected script and
+    handlers would still not run, and nothing would be fetched."""
+    page = maps.build_html(small_graph(), static_layout=True)
+    injected = (
+        '<script>window.__pwned="inline"</script>'
+        '<img src=x onerror="window.__pwned=\'handler\'">'
+        '<img src="https://example.org/pixel.png">'
+    )
+    path = tmp_path / "tampered.html"
+    path.write_text(page.replace('<div id="tooltip"', injected + '<div id="tooltip"'), encoding="utf-8")
+    open_map(browser, path)  # the map itself still draws
+    time.sleep(0.3)
+    assert js(browser, "return window.__pwned === undefined")
+    assert js(browser, "return eikgMap.nodes.length") == 6
+    errors = console_errors(browser)
+    assert errors, "the blocked script should be reported"
+    assert all("Content Security Policy" in e for e in errors), errors
+    # The browser names the outside image, then refuses it for the policy.
+    events = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+    outside = {
+        ev["params"]["requestId"]
+        for ev in events
+        if ev["method"] == "Network.requestWillBeSent"
+        and ev["params"]["request"]["url"].startswith("http")
+    }
+    blocked = {
+        ev["params"]["requestId"]
+        for ev in events
+        if ev["method"] == "Network.loadingFailed" and ev["params"].get("blockedReason") == "csp"
+    }
+    assert outside
+    assert outside <= blocked
