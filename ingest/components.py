@@ -428,12 +428,11 @@ class _Analysis:
         if head == "community" and "college" in words:
             htype = EntityType.COLLEGE
         # "X in Canada": the place is not part of the name
-        if htype is not EntityType.EVENT:
-            for i in range(h + 1, end - 1):
-                if tk.lower[i] == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
-                    self.out.append(Mention(i + 1, end, EntityType.PLACE, head=tk.lower[end - 1]))
-                    end = i
-                    break
+        for i in range(h + 1, end - 1):
+            if tk.lower[i] == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
+                self.out.append(Mention(i + 1, end, EntityType.PLACE, head=tk.lower[end - 1]))
+                end = i
+                break
         m = Mention(start, end, htype, head=head)
         if h == start and end - start == 1 and htype is not EntityType.PLACE:
             return None  # a bare head word: "University", "Group"
@@ -448,7 +447,8 @@ class _Analysis:
             if m.type is EntityType.PLACE and head in lx.GOVERNMENT_UNIT_HEADS:
                 m.type = EntityType.GOVERNMENT
         elif head in lx.GOVERNMENT_UNIT_HEADS:
-            if words & _GOV_WORDS or any(self.ner[x] == "GPE" for x in range(start, end)):
+            remit = h + 2 < end and tk.lower[h + 1] == "of" and tk.lower[h + 2] in lx.PUBLIC_REMITS
+            if remit or words & _GOV_WORDS or any(self.ner[x] == "GPE" for x in range(start, end)):
                 m.type = EntityType.GOVERNMENT
             else:
                 m.unit = True
@@ -737,7 +737,7 @@ class EntityResolver:
                 e = _acronym_owner(text, ents)
             if e is None and m.type is not EntityType.PLACE:
                 e = _short_form_owner(doc, m, ents)
-            if e is None and m.type is None and m.end - m.start == 1:
+            if e is None and m.type in (None, EntityType.PERSON) and m.end - m.start == 1:
                 e = _surname_owner(text, ents)
             if e is None:
                 if m.kind == "bare":
@@ -804,17 +804,19 @@ class EntityResolver:
         positions = sorted(
             ((m.start, e) for e in ents for m in e.mentions if m.kind != "ref"), key=lambda p: p[0]
         )
-        publisher = _main_college(ents)
+        publisher = _publisher(doc, ents)
         for m in mentions:
             if m.kind != "ref":
                 continue
             target = None
             if m.head in lx.SCHOOL_NOUNS and (m.det == "our" or doc[m.start + 1].text.islower()):
-                if m.det == "our":
-                    target = publisher
-                else:
-                    before = [e for s, e in positions if s < m.start and e.type is EntityType.COLLEGE]
-                    target = before[-1] if before else publisher
+                # "our school" is the publisher; "the college" the one this sentence
+                # has just named, else the publisher
+                sent_start = doc[m.start].sent.start
+                before = [
+                    e for s, e in positions if sent_start <= s < m.start and e.type is EntityType.COLLEGE
+                ]
+                target = before[-1] if before and m.det != "our" else publisher
             elif m.head in lx.EVENT_NOUNS or lx.HEAD_TYPES.get(m.head) is EntityType.EVENT:
                 before = [e for s, e in positions if s < m.start and e.type is EntityType.EVENT]
                 target = before[-1] if before else next((e for e in ents if e.type is EntityType.EVENT), None)
@@ -839,6 +841,18 @@ class EntityResolver:
                 d.date, place = _event_date_place(doc, e, ents)
                 d.place = ids.get(id(place)) if place is not None else None
         return drafts
+
+
+def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
+    """The organisation that wrote the article: the one named as its publisher
+    when the input says, else the college the article names most often."""
+    name = doc._.eikg_publisher if Doc.has_extension("eikg_publisher") else None
+    if name:
+        key = _key(name)
+        for e in ents:
+            if e.type in _ORG_LIKE and key in {_key(n) for n in (e.name, *e.aliases)}:
+                return e
+    return _main_college(ents)
 
 
 def _main_college(ents: list[_Ent]) -> _Ent | None:

@@ -186,3 +186,13 @@ KEEP_ACRONYM_PLACES = frozenset({"US", "USA", "UK", "EU", "PRC", "UAE"})
 
 #: Words before a theme or slogan, whose capitalised words name nothing.
 THEME_WORDS = frozenset({"themed", "theme", "titled", "entitled", "slogan", "motto"})
+
+#: What a government department is "of" ("Department of Labor"), unlike a
+#: university's "Department of Computer Science".
+PUBLIC_REMITS = frozenset(
+    """
+    education labor labour commerce health finance justice defense defence energy agriculture
+    transportation transport treasury interior housing veterans homeland employment trade
+    industry human civil public natural ecology environment culture tourism foreign state
+    """.split()
+)

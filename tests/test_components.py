@@ -159,3 +159,53 @@ def test_draft_ids_are_sequential_and_mentions_are_offsets_into_the_text(nlp):
 )
 def test_parse_date(text, published, expected):
     assert parse_date(text, published) == expected
+
+
+def test_headline_verb_splits_names_and_an_acronym_of_the_full_name_merges(nlp):
+    text = (
+        "Hillcrest Polytechnic Signs Cooperation Agreement with Orion Smart Logistics Co., Ltd.\n\n"
+        "On September 10, Hillcrest Polytechnic (HP) and Orion Smart Logistics Co., Ltd. held a "
+        "school-enterprise cooperation signing ceremony. HP will train 500 students for Orion."
+    )
+    ents, _ = entities(nlp, text)
+    assert ents["Hillcrest Polytechnic"].type is EntityType.COLLEGE
+    assert ents["Hillcrest Polytechnic"].aliases == ["HP"]
+    company = ents["Orion Smart Logistics Co., Ltd."]
+    assert company.type is EntityType.ENTERPRISE
+    assert "Orion" in company.aliases
+    assert ents["school-enterprise cooperation signing ceremony"].date == "2024-09-10"
+    assert not any("Agreement" in name for name in ents)
+
+
+def test_western_names_surnames_and_departments_of_a_public_remit(nlp):
+    text = (
+        "Dr. Emily R. Carter, President of Northfield Community College, thanked the Department of "
+        "Commerce. \"We are proud,\" said Carter. The college will host the Regional Advanced "
+        "Manufacturing Summit in Springfield on May 5."
+    )
+    ents, _ = entities(nlp, text)
+    carter = ents["Emily R. Carter"]
+    assert carter.type is EntityType.PERSON
+    assert len(carter.mentions) == 2
+    assert "Carter" not in ents
+    assert ents["Department of Commerce"].type is EntityType.GOVERNMENT
+    summit = ents["Regional Advanced Manufacturing Summit"]
+    assert summit.place == ents["Springfield"].id
+    assert summit.date == "2024-05-05"
+
+
+def test_a_theme_is_not_a_name(nlp):
+    ents, _ = entities(
+        nlp, "The Kestrel Skills Forum, themed Bright Minds Shape Tomorrow, was held on June 2."
+    )
+    assert set(ents) == {"Kestrel Skills Forum"}
+
+
+def test_unit_named_without_its_parent_takes_the_type_of_the_organisation_before_it(nlp):
+    ents, _ = entities(
+        nlp,
+        "The guests from Harlow Systems Co., Ltd. were Wang Peng, Manager of the Finance Department, "
+        "and Lin Qiu, Director of the Sales Department.",
+    )
+    assert ents["Finance Department"].type is EntityType.ENTERPRISE
+    assert ents["Sales Department"].type is EntityType.ENTERPRISE
