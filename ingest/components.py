@@ -150,8 +150,8 @@ class NameFinder:
                     j += 1
                     continue
                 if text in ("-", "–") and not tk.ws[j - 1] and not tk.ws[j] and (
-                    j + 1 < n and tk.text[j + 1][:1].isalnum()
-                ):
+                    j + 1 < n and tk.text[j + 1][:1].isalnum() and tk.tag[j + 1] not in ("VBN", "VBD")
+                ):  # "Industry-Education", "Nameplate-unveiling"; not "Nasdaq-listed"
                     last, j = j + 1, j + 2
                     continue
                 if text == "." and not tk.ws[j - 1] and (
@@ -198,6 +198,8 @@ def _namey(tk: _Tokens, i: int) -> bool:
     if tk.sent_start[i] or (i > 0 and tk.space[i - 1]):
         if tk.stop[i] or tk.pos[i] in _NOT_OPENERS:
             return False
+        if tk.pos[i] != "PROPN" and tk.lower[i] not in lx.HEAD_TYPES and not tk.text[i].isupper():
+            return False  # "Yesterday Kestrel University": a capitalised opener
     return tk.lower[i] not in lx.NOT_NAMES
 
 
@@ -737,6 +739,8 @@ class EntityResolver:
                 e = _acronym_owner(text, ents)
             if e is None and m.type is not EntityType.PLACE:
                 e = _short_form_owner(doc, m, ents)
+            if e is None and m.type is EntityType.PLACE:
+                e = _place_owner(k, ents)
             if e is None and m.type in (None, EntityType.PERSON) and m.end - m.start == 1:
                 e = _surname_owner(text, ents)
             if e is None:
@@ -904,6 +908,21 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
             continue
         it = iter(full)
         if all(w in it for w in words) and words[0] in full[:2] + [w for w in full if w not in lx.HEAD_TYPES][:2]:
+            return e
+    return None
+
+
+def _place_owner(key: str, ents: list[_Ent]) -> _Ent | None:
+    """"Liaoning" for "Liaoning Province"; "Harbor Science City" for "Eastport
+    Harbor Science City": a place named without its place word or its prefix."""
+    words = key.split()
+    for e in ents:
+        if e.type is not EntityType.PLACE:
+            continue
+        full = _key(e.name).split()
+        if len(full) == len(words) + 1 and full[:-1] == words and full[-1] in lx.HEAD_TYPES:
+            return e
+        if len(words) >= 2 and len(full) > len(words) and full[-len(words):] == words and "of" not in full:
             return e
     return None
 

@@ -209,3 +209,19 @@ def test_unit_named_without_its_parent_takes_the_type_of_the_organisation_before
     )
     assert ents["Finance Department"].type is EntityType.ENTERPRISE
     assert ents["Sales Department"].type is EntityType.ENTERPRISE
+
+
+def test_a_place_named_without_its_place_word_is_one_place(nlp):
+    ents, _ = entities(
+        nlp, "The forum was held in Fernvale Province. Schools across Fernvale sent teachers to Hangzhou."
+    )
+    province = ents["Fernvale Province"]
+    assert province.type is EntityType.PLACE
+    assert "Fernvale" not in ents
+    assert len(province.mentions) == 2
+
+
+def test_participle_after_a_hyphen_ends_a_name(nlp):
+    ents, _ = entities(nlp, "Kestrel University signed an agreement with Oslo-based firm Harlow Systems Co., Ltd.")
+    assert "Harlow Systems Co., Ltd." in ents
+    assert not any("based" in name for name in ents)
