@@ -61,7 +61,7 @@ JOINT_VERBS = frozenset(
     """
     build establish found co-found run create develop set construct launch sign initiate
     organize organise hold host sponsor co-organize co-organise co-host co-sponsor
-    co-develop co-build operate lead form
+    co-develop co-build operate lead form undertake co-undertake guide
     """.split()
 )
 
@@ -86,6 +86,9 @@ PARTNER_NOUNS = frozenset(
 )
 #: "partners include ...", "cooperative units including ...": listed ones partner the author.
 PARTNER_LIST_NOUNS = frozenset("partner partners cooperative collaborator collaborators".split())
+
+#: Verbs that give a person a post: "was appointed (as) Executive Dean of ...".
+APPOINT_VERBS = frozenset("appoint elect name select serve become reappoint".split())
 
 #: Verbs and nouns of visiting.
 VISIT_VERBS = frozenset("visit inspect tour".split())

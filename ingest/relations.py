@@ -54,6 +54,7 @@ _SPACE_RE = re.compile(r"\s+")
 
 DEFAULT_CONFIG = {
     "max_sentence_distance": 1,
+    "complete_mentions": True,
     "fallback_confidence": 0.5,
     "pattern_confidence": 0.9,
     "article_confidence": 0.6,
@@ -66,6 +67,7 @@ def make_relations(
     nlp: Language,
     name: str,
     max_sentence_distance: int,
+    complete_mentions: bool,
     fallback_confidence: float,
     pattern_confidence: float,
     article_confidence: float,
@@ -86,6 +88,7 @@ def make_relations(
     return RelationExtractor(
         nlp,
         max_sentence_distance=max_sentence_distance,
+        complete_mentions=complete_mentions,
         fallback_confidence=fallback_confidence,
         pattern_confidence=pattern_confidence,
         article_confidence=article_confidence,
@@ -142,6 +145,7 @@ class RelationExtractor:
         nlp: Language,
         *,
         max_sentence_distance: int = 1,
+        complete_mentions: bool = True,
         fallback_confidence: float = 0.5,
         pattern_confidence: float = 0.9,
         article_confidence: float = 0.6,
@@ -149,6 +153,7 @@ class RelationExtractor:
     ) -> None:
         self.matcher = cue.build_matcher(nlp.vocab)
         self.max_sentence_distance = max_sentence_distance
+        self.complete_mentions = complete_mentions
         self.fallback_confidence = fallback_confidence
         self.pattern_confidence = pattern_confidence
         self.article_confidence = article_confidence
@@ -171,12 +176,14 @@ class _DocRelations:
         self.out: dict[tuple[str, RelationType, str], RelationDraft] = {}
         self.owner: list[_Mention | None] = [None] * len(doc)
         self.mentions: list[_Mention] = []
-        for d in drafts:
-            for start, end in d.mentions:
-                span = doc.char_span(start, end, alignment_mode="expand")
-                if span is None or len(span) == 0:
-                    continue
-                self.mentions.append(_Mention(d, span.start, span.end))
+        spans = [(start, end, d) for d in drafts for start, end in d.mentions]
+        if cfg.complete_mentions:
+            spans.extend(_more_mentions(doc.text, drafts, spans))
+        for start, end, d in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            self.mentions.append(_Mention(d, span.start, span.end))
         # longer mentions win the tokens they cover
         for m in sorted(self.mentions, key=lambda m: m.end - m.start):
             for i in range(m.start, m.end):
@@ -497,6 +504,13 @@ class _DocRelations:
                 title, org = self._preceding_appositive(p, sent)
             if org is None and title is not None:
                 org = self._appointed_as(p, sent)
+            appointed = self._appointed(p, sent)
+            if appointed is not None:
+                a_title, a_org = appointed
+                tails.add(a_org.ent.id)
+                self._hold(p.ent.id, a_org.ent.id, k, self.cfg.pattern_confidence, a_title)
+                if org is None or org.ent.id == a_org.ent.id:
+                    continue
             if org is not None:
                 tails.add(org.ent.id)
                 self._hold(p.ent.id, org.ent.id, k, self.cfg.pattern_confidence, title)
@@ -697,6 +711,40 @@ class _DocRelations:
             return None, None
         return _title_text(toks), org
 
+    def _appointed(self, p: _Mention, sent: Span) -> tuple[str | None, _Mention] | None:
+        """'Li Hua, Dean of X, was appointed (as) Executive Dean of the Y College'."""
+        i = p.end
+        while i < sent.end:
+            m = self.owner[i]
+            if m is not None:
+                if m.type is PERSON:
+                    return None
+                i = m.end
+                continue
+            if self.lem[i] in cue.APPOINT_VERBS and self.toks[i].pos_ in _VERB_POS:
+                break
+            i += 1
+        else:
+            return None
+        j = i + 1
+        title: list[Token] = []
+        while j < sent.end and j - i < 12:
+            m = self.owner[j]
+            if m is not None:
+                if m.type in ORG and title and title[-1].lower_ in ("of", "at", "the"):
+                    if any(self.title_tok[t.i] for t in title):
+                        return _title_text(title), m
+                return None
+            tok = self.toks[j]
+            if tok.lower_ in ("as", "the", "a", "an") and not title:
+                j += 1
+                continue
+            if not (self._is_titleish(tok) or tok.lower_ in ("of", "at")):
+                return None
+            title.append(tok)
+            j += 1
+        return None
+
     def _appointed_as(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua was appointed as the Vice President of the alliance'."""
         for i in range(p.end, min(sent.end, p.end + 6)):
@@ -785,7 +833,7 @@ class _DocRelations:
                         for o in orgs:
                             self.add(o, R.MEMBER_OF, tid, k, conf, sent2=tk)
             if len(orgs) >= 2 and (joint or lemma in cue.JOINT_VERBS):
-                if target is not None and self.drafts[target[0]].type is ALLIANCE:
+                if target is not None and self.drafts[target[0]].type is ALLIANCE and not joint:
                     continue
                 for a, b in combinations(orgs, 2):
                     self.add(a, R.PARTNERS_WITH, b, k, conf)
@@ -1319,6 +1367,39 @@ def _types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
     if rtype is R.PART_OF:
         return head in ORG and tail in ORG
     return False
+
+
+def _more_mentions(
+    text: str, drafts: list[EntityDraft], known: list[tuple[int, int, EntityDraft]]
+) -> list[tuple[int, int, EntityDraft]]:
+    """Further occurrences of the drafts' own names and aliases that carry no mention.
+
+    Only capitalised forms are sought (names, not "the college"), whole words,
+    longest first, and never across a mention the entity components made.
+    """
+    forms: dict[str, EntityDraft] = {}
+    for d in drafts:
+        if d.type in (EntityType.PLATFORM, EntityType.POLICY):
+            continue
+        for form in (d.name, *d.aliases):
+            form = form.strip()
+            if len(form) >= 2 and (form[0].isupper() or form[0].isdigit()):
+                forms.setdefault(form, d)
+    if not forms:
+        return []
+    taken = bytearray(len(text))
+    for start, end, _ in known:
+        taken[start:end] = b"\x01" * (end - start)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?!\w)"
+    )
+    out = []
+    for m in pattern.finditer(text):
+        if any(taken[m.start() : m.end()]):
+            continue
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        out.append((m.start(), m.end(), forms[m.group(0)]))
+    return out
 
 
 def _is_unit_name(name: str) -> bool:

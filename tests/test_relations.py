@@ -231,8 +231,10 @@ def test_alliance_led_and_initiated(nlp):
     assert ("uni", "MEMBER_OF", "al") in rels
     assert ("col", "MEMBER_OF", "al") in rels
     assert ("ent", "MEMBER_OF", "al") in rels
-    # founding members of an alliance are not thereby partners of each other
-    assert ("col", "PARTNERS_WITH", "ent") not in rels
+    # "jointly initiated by A and B": a joint role
+    assert ("col", "PARTNERS_WITH", "ent") in rels
+    # leading and initiating are separate roles
+    assert ("ent", "PARTNERS_WITH", "uni") not in rels
 
 
 def test_member_unit_of_alliance(nlp):
@@ -343,3 +345,33 @@ def test_config_is_read():
     text = "Zhao Lin, Dean of Bluefield College, opened the session."
     rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Zhao Lin"])))
     assert rels == []  # pattern confidence is 0.9 by default
+
+
+def test_appointed_to_a_second_post(nlp):
+    text = (
+        "Liu Fang, Dean of Bluefield College, was appointed Executive Dean of the "
+        "Apex Robotics Industry College."
+    )
+    rels = run(
+        nlp,
+        text,
+        ents(COL, ic=(T.COLLEGE, ["Apex Robotics Industry College"]), p1=(T.PERSON, ["Liu Fang"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+    assert ("p1", "HOLDS_POSITION", "ic") in triples(rels)
+    assert titles(rels)[("p1", "ic")] == "Executive Dean"
+
+
+def test_names_the_drafts_left_without_a_mention_are_found(nlp):
+    text = "Zhao Lin, Vice President of Redstone University, attended the meeting."
+    drafts = [
+        EntityDraft(id="p1", name="Zhao Lin", type=T.PERSON, mentions=[(0, 8)]),
+        # the entity components typed the university but recorded no mention here
+        EntityDraft(id="uni", name="Redstone University", type=T.COLLEGE, mentions=[]),
+    ]
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "eikg_relations":
+            doc._.eikg_entities = drafts
+        doc = proc(doc)
+    assert ("p1", "HOLDS_POSITION", "uni") in triples(doc._.eikg_relations)
