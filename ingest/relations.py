@@ -782,7 +782,10 @@ class _DocRelations:
             score[org] += 1
         if not score:
             return None
-        return max(score, key=lambda e: (score[e], -self.drafts[e].mentions[0][0]))
+        first: dict[str, int] = {}
+        for m in self.mentions:
+            first.setdefault(m.ent.id, m.start)
+        return max(score, key=lambda e: (score[e], -first.get(e, len(self.doc))))
 
     # ------------------------------------------------------------------ agents
 
