@@ -10,8 +10,9 @@ a file) and writes it in batches. Each batch is one managed write transaction
 2. withdraws the contributions of articles stored with another hash (or an
    interrupted load): their ids leave ``sources``, their sentences leave
    ``evidence``, relationships and entities no other article supports are deleted;
-3. writes Article nodes, entity nodes (one ``UNWIND $rows ... MERGE`` per label
-   set), ``MENTIONS`` and relationships (one statement per relationship type).
+3. writes entity nodes (one ``UNWIND $rows ... MERGE`` per label set), Article
+   nodes with their ``MENTIONS``, and relationships (one statement per
+   relationship type).
 
 Labels and relationship types come only from the ontology's vocabulary
 (:func:`eikg.graph.ontology.vocabulary`). Relationship properties are merged as
@@ -164,7 +165,7 @@ class _ArticlePlan:
     id: str
     content_hash: str
     article_row: dict[str, Any]
-    entities: dict[tuple[str, ...], list[dict[str, Any]]]  # labels -> entity-and-mention rows
+    entities: dict[str, dict[str, Any]]  # key -> entity row (name, type, forms, date, count)
     relationships: dict[str, list[dict[str, Any]]]  # relationship type -> one row per relation
     relations: int
 
@@ -236,18 +237,12 @@ def _plan_article(
                 "type": etype,
                 "forms": forms,
                 "date": _str(e.get("date")),
-                "published": published,
-                "article": aid,
                 "count": count,
             }
         else:  # two local entities under one key (merged, or resolved alike)
             row["forms"] = _unique(row["forms"] + forms)
             row["date"] = row["date"] or _str(e.get("date"))
             row["count"] += count
-    entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows.values():
-        entities.setdefault(names.labels[row["type"]], []).append(row)
-
     relationships: dict[str, list[dict[str, Any]]] = {}
     located: set[tuple[str, str]] = set()
     seen: set[tuple[str, str, str]] = set()
@@ -315,11 +310,14 @@ def _plan_article(
         "published": published,
         "publisher": _str(obj.get("publisher")),
         "contentHash": item.content_hash,
+        "mentions": [
+            {"key": key, "count": row["count"], "names": row["forms"]} for key, row in rows.items()
+        ],
         "extraction": item.raw
         if item.raw is not None
         else json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
     }
-    return _ArticlePlan(aid, item.content_hash, article_row, entities, relationships, count)
+    return _ArticlePlan(aid, item.content_hash, article_row, rows, relationships, count)
 
 
 def _describe(obj: Any) -> str:
@@ -340,15 +338,39 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _combine(plans: list[_ArticlePlan]) -> dict[str, Any]:
-    """The rows of several articles as one set of statement parameters."""
-    entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+def _combine(plans: list[_ArticlePlan], names: _Names) -> dict[str, Any]:
+    """The rows of several articles as one set of statement parameters: one entity
+    row per key (so no statement reads what another of its rows wrote)."""
+    merged: dict[str, dict[str, Any]] = {}
     relationships: dict[str, list[dict[str, Any]]] = {}
     for p in plans:
-        for labels, rows in p.entities.items():
-            entities.setdefault(labels, []).extend(rows)
+        published = p.article_row["published"]
+        for key, row in p.entities.items():
+            have = merged.get(key)
+            if have is None:
+                merged[key] = {
+                    "key": key,
+                    "name": row["name"],
+                    "type": row["type"],
+                    "forms": row["forms"],
+                    "date": row["date"],
+                    "firstSeen": published,
+                    "lastSeen": published,
+                }
+                continue
+            if any(f not in have["forms"] for f in row["forms"]):
+                have["forms"] = _unique(have["forms"] + row["forms"])
+            have["date"] = have["date"] or row["date"]
+            if published is not None:
+                if have["firstSeen"] is None or published < have["firstSeen"]:
+                    have["firstSeen"] = published
+                if have["lastSeen"] is None or published > have["lastSeen"]:
+                    have["lastSeen"] = published
         for rt, rows in p.relationships.items():
             relationships.setdefault(rt, []).extend(rows)
+    entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in merged.values():
+        entities.setdefault(names.labels[row["type"]], []).append(row)
     return {
         "articles": [p.article_row for p in plans],
         "entities": entities,
@@ -395,14 +417,14 @@ def _write_batch(
             result.counters.append(tx.run(statement(name), ids=result.replaced).consume().counters)
     if not todo:
         return result
-    rows = _combine(todo)
+    rows = _combine(todo, _Names.of(vocab))
 
     def run(text: str, **params: Any) -> None:
         result.counters.append(tx.run(text, **params).consume().counters)
 
-    run(statement("merge_articles"), rows=rows["articles"])
     for labels, entity_rows in rows["entities"].items():
         run(statement("merge_entities", labels=vocab.label_expression(labels)), rows=entity_rows)
+    run(statement("merge_articles"), rows=rows["articles"])
     for rel_type, rel_rows in rows["relationships"].items():
         vocab.check_relationship_type(rel_type)
         run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)

@@ -1,7 +1,9 @@
-// Create or update Article nodes.
+// Create or update Article nodes and link each to the entities it names. Runs after
+// merge_entities, and only for articles whose earlier MENTIONS were removed (or that
+// had none), so the links are created, not merged.
 // Parameters: $rows, each {id, url, title, published, publisher, contentHash,
-// extraction (the article's extraction as JSON, for merges that reload it)}.
-// Columns: none.
+// extraction (the article's `eikg extract` object as JSON, for merges that reload
+// it), mentions: [{key, count, names (the surface forms it uses)}]}. Columns: none.
 UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.url = row.url,
@@ -10,3 +12,7 @@ SET a.url = row.url,
     a.publisher = row.publisher,
     a.contentHash = row.contentHash,
     a.extraction = row.extraction
+WITH a, row
+UNWIND row.mentions AS m
+MATCH (e:Entity {key: m.key})
+CREATE (a)-[:MENTIONS {count: m.count, names: m.names}]->(e)

@@ -11,10 +11,16 @@ UNWIND $rows AS row
 MATCH (h:Entity {key: row.head})
 MATCH (t:Entity {key: row.tail})
 MERGE (h)-[r:__TYPE__]->(t)
-ON CREATE SET r.sources = [], r.evidence = [], r.evidenceSources = [], r.confidence = row.confidence
-// Conditions are read inside SET (not projected by an earlier WITH): the planner
-// may evaluate a projection for every row before any row is written.
-SET r.evidence = CASE
+ON CREATE SET r.sources = [row.article],
+    r.evidence = CASE WHEN row.sentence IS NULL THEN [] ELSE [row.sentence] END,
+    r.evidenceSources = CASE WHEN row.sentence IS NULL THEN [] ELSE [row.article] END,
+    r.confidence = row.confidence,
+    r.title = row.title,
+    r.firstSeen = row.published,
+    r.lastSeen = row.published
+// The conditions are read as each row is merged (no WITH projects them ahead of
+// the writes), so rows of one statement see each other's sources and evidence.
+ON MATCH SET r.evidence = CASE
       WHEN row.article IN r.sources OR row.sentence IS NULL OR size(r.evidence) >= $cap THEN r.evidence
       ELSE r.evidence + row.sentence END,
     r.evidenceSources = CASE
