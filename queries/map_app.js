@@ -80,6 +80,11 @@
   network.once("afterDrawing", function () { api.firstDrawMs = performance.now(); });
   network.on("stabilizationIterationsDone", function () { api.stabilized = true; });
   network.on("stabilized", function () { api.stabilized = true; });
+  // Physics keeps moving nodes after the first picture: fit the view once it
+  // settles, unless the reader has already taken over.
+  var touched = false;
+  ["dragStart", "zoom", "click"].forEach(function (ev) { network.on(ev, function () { touched = true; }); });
+  network.once("stabilized", function () { if (!touched) network.fit({ animation: false }); });
 
   // --- header and legend ---------------------------------------------------------
   document.getElementById("title").textContent = data.title;

@@ -167,6 +167,13 @@ def map_data(
     scores = node_scores(graph, size_by)
     sizes = scale_sizes(scores, nodes)
     positions = layout_positions(graph)
+    # Centre on the origin: vis-network's central gravity pulls towards (0, 0),
+    # so an off-centre layout would drift out of view while physics runs.
+    if positions:
+        xs = [p[0] for p in positions.values()]
+        ys = [p[1] for p in positions.values()]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        positions = {n: (x - cx, y - cy) for n, (x, y) in positions.items()}
     communities = node_communities(graph) if color_by == "community" else {}
 
     articles = _ArticleTable(graph.graph.get("articles") or {})
