@@ -298,6 +298,10 @@ class _DocRelations:
         self._signatories()
         return list(self.out.values())
 
+    def low(self, i: int) -> str:
+        """The lower-case text of token ``i``, or "" outside the doc (no wrap-around)."""
+        return self.toks[i].lower_ if 0 <= i < len(self.toks) else ""
+
     def lem_of(self, tok: Token) -> str:
         return self.lem[tok.i]
 
@@ -349,7 +353,7 @@ class _DocRelations:
                 continue
             tok = self.toks[i]
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
-                if tok.dep_ == "relcl" or (i > 0 and self.toks[i - 1].lower_ in ("that", "which")):
+                if tok.dep_ == "relcl" or (i > 0 and self.low(i - 1) in ("that", "which")):
                     # skip a relative clause up to the next comma
                     while i < end and self.toks[i].text != ",":
                         i += 1
@@ -566,13 +570,13 @@ class _DocRelations:
         """'Vice President Li Hua', 'Dean of the School of Law Li Hua', 'ACME CEO Li Hua'."""
         j = p.start - 1
         org = None
-        if j < sent.start or self.toks[j].lower_ in ("and", ",", "&"):
+        if j < sent.start or self.low(j) in ("and", ",", "&"):
             return None, None
         while j >= sent.start:
             m = self.owner[j]
             if m is not None:
                 if m.type in ORG and org is None:
-                    prev = self.toks[m.start - 1].lower_ if m.start - 1 >= sent.start else ""
+                    prev = self.low(m.start - 1) if m.start - 1 >= sent.start else ""
                     org = m
                     if prev in ("of", "at", "the"):
                         j = m.start - 1
@@ -600,9 +604,9 @@ class _DocRelations:
     def _after_prep(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua from ACME University', 'Li Hua of the ACME Group'."""
         i = p.end
-        if i < sent.end and self.toks[i].lower_ in ("from", "of", "at"):
+        if i < sent.end and self.low(i) in ("from", "of", "at"):
             i += 1
-            while i < sent.end and self.toks[i].lower_ in cue.OPENERS and self.owner[i] is None:
+            while i < sent.end and self.low(i) in cue.OPENERS and self.owner[i] is None:
                 i += 1
             m = self.mention_at(i)
             if m is not None and m.type in ORG:
@@ -633,7 +637,7 @@ class _DocRelations:
         if closed:
             # "..., head of X Li Hua": the phrase is the next person's own title, unless
             # an "and" hands it over ("Dean and Li Hua")
-            if end - 1 >= start and self.toks[end - 1].lower_ == "and":
+            if end - 1 >= start and self.low(end - 1) == "and":
                 end -= 1
             else:
                 return None, None, True
@@ -649,7 +653,7 @@ class _DocRelations:
                 return _title_text(_titleish_prefix(self, toks)), None, closed
             return None, None, closed
         org = orgs[0]
-        if len(orgs) > 1 and self.toks[org.end].lower_ in ("'s", "’s") and orgs[1].start == org.end + 1:
+        if len(orgs) > 1 and self.low(org.end) in ("'s", "’s") and orgs[1].start == org.end + 1:
             org = orgs[1]
         free = [t for t in toks if self.owner[t.i] is None and t.lower_ not in ("'s", "’s")]
         if not has_title:
@@ -671,7 +675,7 @@ class _DocRelations:
             if m is not None:
                 if m.type is PERSON:
                     return None
-                if m.type in ORG and self.toks[m.start - 1].lower_ in ("at", "of"):
+                if m.type in ORG and self.low(m.start - 1) in ("at", "of"):
                     return m
                 i = m.end
                 continue
@@ -692,7 +696,7 @@ class _DocRelations:
         while j >= sent.start:
             m = self.owner[j]
             if m is not None:
-                if m.type in ORG and org is None and self.toks[m.start - 1].lower_ in ("of", "at", "the"):
+                if m.type in ORG and org is None and self.low(m.start - 1) in ("of", "at", "the"):
                     org = m
                     j = m.start - 1
                     continue
@@ -703,7 +707,7 @@ class _DocRelations:
         if org is None:
             return None, None
         # the phrase must not be another person's appositive
-        if j >= sent.start and self.toks[j].text == "," and self.owner[j - 1] is not None:
+        if j > sent.start and self.toks[j].text == "," and self.owner[j - 1] is not None:
             if self.owner[j - 1].type is PERSON:
                 return None, None
         toks = [t for t in self.toks[j + 1 : org.start] if self.owner[t.i] is None]
@@ -748,11 +752,11 @@ class _DocRelations:
     def _appointed_as(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua was appointed as the Vice President of the alliance'."""
         for i in range(p.end, min(sent.end, p.end + 6)):
-            if self.toks[i].lower_ == "as":
+            if self.low(i) == "as":
                 for j in range(i + 1, min(sent.end, i + 10)):
                     m = self.owner[j]
                     if m is not None:
-                        if m.type in ORG and self.toks[m.start - 1].lower_ in ("of", "at", "the"):
+                        if m.type in ORG and self.low(m.start - 1) in ("of", "at", "the"):
                             return m
                         return None
                 return None
@@ -773,7 +777,7 @@ class _DocRelations:
             if m.type not in ORG or m.type is ALLIANCE:
                 continue
             score[m.ent.id] += 1
-            first = self.toks[m.start].lower_
+            first = self.low(m.start)
             if first in ("our", "the", "this") and m.end - m.start <= 3:
                 score[m.ent.id] += 2
             if self.sent_of[m.start] == 0:
@@ -866,7 +870,7 @@ class _DocRelations:
             nxt = verb.i + 1
             while nxt < sent.end and self.toks[nxt].pos_ == "ADV":
                 nxt += 1
-            if nxt < sent.end and self.toks[nxt].lower_ == "by":
+            if nxt < sent.end and self.low(nxt) == "by":
                 continue
             if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
                 continue
@@ -913,7 +917,7 @@ class _DocRelations:
                 obj = None
             while i < sent.end and (self.toks[i].pos_ in ("ADV", "NOUN") and self.owner[i] is None) and i - verb.i < 3:
                 i += 1
-            if i >= sent.end or self.toks[i].lower_ not in ("in", "at"):
+            if i >= sent.end or self.low(i) not in ("in", "at"):
                 continue
             places = [m for m in self.window(i + 1) if m.type is PLACE or m.type in ORG]
             if not places:
@@ -953,7 +957,7 @@ class _DocRelations:
             elif tok.pos_ == "VERB" and lemma in cue.PARTNER_VERBS:
                 with_tok = None
                 for j in range(tok.i + 1, min(sent.end, tok.i + 12)):
-                    if self.toks[j].lower_ == "with" and self.owner[j] is None:
+                    if self.low(j) == "with" and self.owner[j] is None:
                         with_tok = j
                         break
                     if self.toks[j].pos_ in _VERB_POS or self.toks[j].text in (",", ";"):
@@ -974,7 +978,7 @@ class _DocRelations:
                 if len(others) >= 2 and lemma != "sign":
                     for a, b in combinations(dict.fromkeys(others), 2):
                         self.add(a, R.PARTNERS_WITH, b, k, self.cfg.article_confidence)
-            elif lemma in ("partnership", "collaboration", "cooperation") and tok.i + 1 < sent.end and self.toks[tok.i + 1].lower_ == "with":
+            elif lemma in ("partnership", "collaboration", "cooperation") and tok.i + 1 < sent.end and self.low(tok.i + 1) == "with":
                 others = [m.ent.id for m in self.window(tok.i + 2, ORG)]
                 owner = None
                 for c in tok.children:
@@ -990,8 +994,8 @@ class _DocRelations:
             elif low in cue.PARTNER_LIST_NOUNS or (tok.pos_ in ("NOUN", "ADJ") and lemma in cue.PARTNER_LIST_NOUNS):
                 # "partners include A, B and C": each listed one partners the article's organisation
                 for j in range(tok.i + 1, min(sent.end, tok.i + 6)):
-                    if self.toks[j].lower_ in ("include", "includes", "including", "included") or (
-                        self.toks[j].lower_ == "such" and j + 1 < sent.end and self.toks[j + 1].lower_ == "as"
+                    if self.low(j) in ("include", "includes", "including", "included") or (
+                        self.low(j) == "such" and j + 1 < sent.end and self.low(j + 1) == "as"
                     ):
                         listed = [m.ent.id for m in self.window(j + 1, ORG)]
                         if self.home is not None:
@@ -1033,7 +1037,7 @@ class _DocRelations:
                 for c in verb.children:
                     if c.dep_ == "prep" and c.lower_ == "to":
                         visited.extend(m.ent.id for m in self.subtree_mentions(c, ORG))
-                if not visited and verb.i + 1 < sent.end and self.toks[verb.i + 1].lower_ == "to":
+                if not visited and verb.i + 1 < sent.end and self.low(verb.i + 1) == "to":
                     m = self.mention_at(verb.i + 2)
                     if m is not None and m.type in ORG:
                         visited.append(m.ent.id)
@@ -1161,12 +1165,12 @@ class _DocRelations:
                 self.add(pid, R.PARTICIPATED_IN, best[1], best[2], best[0])
 
     def _according_to(self, m: _Mention) -> bool:
-        return m.start >= 2 and self.toks[m.start - 2].lower_ == "according" and self.toks[m.start - 1].lower_ == "to"
+        return m.start >= 2 and self.low(m.start - 2) == "according" and self.low(m.start - 1) == "to"
 
     def _byline_near(self, m: _Mention) -> bool:
         lo = max(self.sents[self.sent_of[m.start]].start, m.start - 4)
-        return any(self.toks[i].lower_ in ("by", "/", "|") for i in range(lo, m.start)) or any(
-            self.toks[i].lower_ in cue.BYLINE_CUES for i in range(lo, m.start)
+        return any(self.low(i) in ("by", "/", "|") for i in range(lo, m.start)) or any(
+            self.low(i) in cue.BYLINE_CUES for i in range(lo, m.start)
         )
 
     def _acts(self, tok: Token) -> bool:
@@ -1198,7 +1202,7 @@ class _DocRelations:
             if verb.pos_ not in _VERB_POS or self.owner[verb.i] is not None:
                 continue
             if any(c.dep_ == "agent" for c in verb.children) or (
-                verb.i + 1 < sent.end and self.toks[verb.i + 1].lower_ == "by"
+                verb.i + 1 < sent.end and self.low(verb.i + 1) == "by"
             ):
                 continue
             lemma = self.lem_of(verb)
@@ -1227,15 +1231,15 @@ class _DocRelations:
             head = _unit_head(m.ent.name)
             # "the School of Law of ACME University", "ACME University's School of Law"
             i = m.end
-            if i + 1 < sent.end and self.toks[i].lower_ in ("of", "at") and head in cue.UNIT_HEADS:
+            if i + 1 < sent.end and self.low(i) in ("of", "at") and head in cue.UNIT_HEADS:
                 j = i + 1
-                while j < sent.end and self.toks[j].lower_ in cue.OPENERS and self.owner[j] is None:
+                while j < sent.end and self.low(j) in cue.OPENERS and self.owner[j] is None:
                     j += 1
                 parent = self.mention_at(j)
                 if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
                     self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
             j = m.start - 1
-            if j > sent.start and self.toks[j].lower_ in ("'s", "’s") and head in cue.UNIT_HEADS:
+            if j > sent.start and self.low(j) in ("'s", "’s") and head in cue.UNIT_HEADS:
                 parent = self.mention_at(j - 1)
                 if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
                     self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
@@ -1250,7 +1254,7 @@ class _DocRelations:
                 o.ent.id for o in ms
                 if o.type is m.type and o.ent.id != m.ent.id and o.start < m.start
                 and _unit_head(o.ent.name) not in cue.UNIT_HEADS
-                and o.start > sent.start and self.toks[o.start - 1].lower_ in ("from", "of", "at")
+                and o.start > sent.start and self.low(o.start - 1) in ("from", "of", "at")
             }
             if len(same) == 1:
                 self.add(m.ent.id, R.PART_OF, same.pop(), k, self.cfg.fallback_confidence)
@@ -1332,16 +1336,16 @@ class _DocRelations:
             if m.type not in ORG:
                 continue
             i = m.end
-            if i + 1 < sent.end and self.toks[i].lower_ == "in":
+            if i + 1 < sent.end and self.low(i) == "in":
                 place = self.mention_at(i + 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
             j = m.start - 1
-            if j > sent.start and self.toks[j].lower_ in ("'s", "’s"):
+            if j > sent.start and self.low(j) in ("'s", "’s"):
                 place = self.mention_at(j - 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
-            if j > sent.start and self.toks[j].lower_ in cue.ORG_NOUNS and self.owner[j] is None:
+            if j > sent.start and self.low(j) in cue.ORG_NOUNS and self.owner[j] is None:
                 place = self.mention_at(j - 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
