@@ -450,10 +450,22 @@ class _Analysis:
                 m.type = EntityType.GOVERNMENT
         elif head in lx.GOVERNMENT_UNIT_HEADS:
             remit = h + 2 < end and tk.lower[h + 1] == "of" and tk.lower[h + 2] in lx.PUBLIC_REMITS
+            # "Fernvale Education Department": a place's department of a public remit
+            remit = remit or (
+                h - start >= 2 and any(tk.lower[x] in lx.PUBLIC_REMITS for x in range(start + 1, h))
+                and tk.lower[start] not in lx.PUBLIC_REMITS and tk.lower[start] not in lx.GENERIC_WORDS
+            )
             if remit or words & _GOV_WORDS or any(self.ner[x] == "GPE" for x in range(start, end)):
                 m.type = EntityType.GOVERNMENT
             else:
                 m.unit = True
+        if htype is EntityType.EVENT and h + 1 < end and tk.lower[h + 1] == "of":
+            # "Skills Forum of Kestrel University": the organiser is a name too
+            a = h + 3 if h + 2 < end and tk.lower[h + 2] == "the" else h + 2
+            saved = len(self.out)
+            p = self._classify(a, end, nested=True) if a < end else None
+            if p is None or p.type not in _ORG_LIKE or p.kind != "name":
+                del self.out[saved:]
         if head in lx.VENUE_HEADS and m.type in (EntityType.ORGANIZATION, EntityType.PLATFORM, EntityType.PLACE):
             before = [tk.lower[x] for x in range(max(0, start - 2), start)]
             if "at" in before or "in" in before:
@@ -486,6 +498,11 @@ class _Analysis:
     def _headless(self, start: int, end: int, nested: bool) -> Mention | None:
         tk, ner = self.tk, self.ner
         first = tk.text[start]
+        if self.in_headline and not nested:
+            # "Kestrel University Holds ...": a headline verb the tagger took for a name
+            for i in range(end - 2, start, -1):
+                if lx.HEAD_TYPES.get(tk.lower[i]) in _ORG_LIKE:
+                    return self._classify(start, i + 1)
         if end - start == 1 and first in lx.KEEP_ACRONYM_PLACES:
             m = Mention(start, end, EntityType.PLACE, head=tk.lower[start])
             self.out.append(m)
@@ -813,12 +830,13 @@ class EntityResolver:
             if m.kind != "ref":
                 continue
             target = None
-            if m.head in lx.SCHOOL_NOUNS and (m.det == "our" or doc[m.start + 1].text.islower()):
+            if m.head in lx.SCHOOL_NOUNS:
                 # "our school" is the publisher; "the college" the one this sentence
                 # has just named, else the publisher
                 sent_start = doc[m.start].sent.start
                 before = [
-                    e for s, e in positions if sent_start <= s < m.start and e.type is EntityType.COLLEGE
+                    e for s, e in positions
+                    if sent_start <= s < m.start and e.type is EntityType.COLLEGE and e.head in lx.SCHOOL_NOUNS
                 ]
                 target = before[-1] if before and m.det != "our" else publisher
             elif m.head in lx.EVENT_NOUNS or lx.HEAD_TYPES.get(m.head) is EntityType.EVENT:
@@ -860,7 +878,7 @@ def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
 
 
 def _main_college(ents: list[_Ent]) -> _Ent | None:
-    colleges = [e for e in ents if e.type is EntityType.COLLEGE and e.mentions]
+    colleges = [e for e in ents if e.type is EntityType.COLLEGE and e.mentions and e.head in lx.SCHOOL_NOUNS]
     if not colleges:
         return None
     return max(colleges, key=lambda e: (len(e.mentions), -min(m.start for m in e.mentions)))
@@ -894,6 +912,12 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
     if not distinctive:
         return None
     for e in ents:
+        if e.type is EntityType.EVENT and m.type is EntityType.EVENT:
+            # "X Forum" for "X Forum of Kestrel University"
+            full = _key(e.name).split()
+            if len(full) > len(words) and full[: len(words)] == words and full[len(words)] in ("of", "at"):
+                return e
+            continue
         if e.type not in _ORG_LIKE or not e.headed:
             continue
         full = _key(e.name).split()
@@ -943,19 +967,23 @@ def _event_date_place(doc: Doc, e: _Ent, ents: list[_Ent]) -> tuple[str | None, 
         if all(s != seen for seen, _ in sents):
             sents.append((s, m.start))
     places = [(mm.start, x) for x in ents if x.type is EntityType.PLACE for mm in x.mentions]
-    date = place = None
+    published = doc._.eikg_published
+    date = place = fallback = None
     for s, at in sents:
         if date is None:
-            # the date nearest the mention; one before it wins a tie
+            # the date nearest the mention (one before it wins a tie); the
+            # publication date only when no other is found ("Posted on ...")
             for ent in sorted(s.ents, key=lambda x: (abs(x.start - at), x.start > at)):
-                if ent.label_ == "DATE":
-                    date = parse_date(ent.text, doc._.eikg_published)
-                    if date:
-                        break
+                found = parse_date(ent.text, published) if ent.label_ == "DATE" else None
+                if found and found == published:
+                    fallback = fallback or found
+                elif found:
+                    date = found
+                    break
         if place is None:
             inside = [x for st, x in sorted(places, key=lambda p: p[0]) if s.start <= st < s.end]
             place = inside[0] if inside else None
-    return date, place
+    return date or fallback, place
 
 
 def parse_date(text: str, published: str | None) -> str | None:

@@ -225,3 +225,34 @@ def test_participle_after_a_hyphen_ends_a_name(nlp):
     ents, _ = entities(nlp, "Kestrel University signed an agreement with Oslo-based firm Harlow Systems Co., Ltd.")
     assert "Harlow Systems Co., Ltd." in ents
     assert not any("based" in name for name in ents)
+
+
+ARTICLE = """Kestrel University Holds 2024 Industry-Education Integration Forum
+
+Posted on November 3, 2024
+
+On October 30, the 2024 Industry-Education Integration Forum of Kestrel University was held in the \
+Academic Exchange Center. Representatives from the Ministry of Industry and Information Technology, \
+Tencent and 30 universities including Maple University attended the forum.
+
+Professor Xu Liwen, President of the University, delivered a speech. Zhao Kai, deputy director of \
+the Higher Education Division of the Fernvale Education Department, also spoke.
+
+According to Liu Fang, head of the Office of Academic Affairs, the university will open an industrial college."""
+
+
+def test_article_headline_event_organiser_and_the_university(nlp):
+    ents, _ = entities(nlp, ARTICLE, published="2024-11-03")
+    assert "Kestrel University Holds" not in ents
+    kestrel = ents["Kestrel University"]
+    said = [ARTICLE[a:b] for a, b in kestrel.mentions]
+    assert "the University" in said  # "President of the University"
+    assert "the university" in said
+    forum = ents["2024 Industry-Education Integration Forum of Kestrel University"]
+    assert forum.type is EntityType.EVENT
+    assert forum.aliases == ["2024 Industry-Education Integration Forum"]
+    assert forum.date == "2024-10-30"  # not the publication date
+    assert forum.place == ents["Academic Exchange Center"].id
+    assert ents["Higher Education Division of the Fernvale Education Department"].type is EntityType.GOVERNMENT
+    assert ents["Fernvale Education Department"].type is EntityType.GOVERNMENT
+    assert ents["Office of Academic Affairs"].type is EntityType.COLLEGE
