@@ -176,6 +176,10 @@
   }
   api.highlight = highlight;
   api.clearHighlight = clearHighlight;
+  if (data.focus !== null && data.focus !== undefined) {
+    highlight(data.focus);
+    network.selectNodes([data.focus], false);
+  }
   network.on("click", function (params) {
     if (params.nodes.length) highlight(params.nodes[0]);
     else if (!params.edges.length) clearHighlight();

@@ -77,11 +77,13 @@ def write_graph_map(
 ) -> maps.MapSummary:
     """Project, focus, check the size, read the evidence, write the page.
 
-    ``options`` go to ``maps.map_data`` (color_by, size_by, static_layout, title).
+    ``options`` go to ``maps.map_data`` (color_by, size_by, static_layout, title);
+    the focused entity is selected on opening.
     """
     graph = to_networkx(driver, projection, database=database)
     if focus is not None:
         graph = focus_graph(graph, focus, depth)
+        options.setdefault("focus", analysis.find_node(graph, focus))
     maps.check_size(graph)  # before reading any text for a map that cannot be drawn
     add_evidence(driver, graph, database=database)
     options.setdefault("title", map_title(graph, projection, focus, depth))

@@ -153,8 +153,12 @@ def map_data(
     color_by: str = "type",
     size_by: str = "degree",
     static_layout: bool = False,
+    focus: Any = None,
 ) -> dict[str, Any]:
-    """The JSON object the page reads: nodes, edges, articles, legend and options."""
+    """The JSON object the page reads: nodes, edges, articles, legend and options.
+
+    ``focus`` (a node of ``graph``) is selected, its neighbours highlighted, on opening.
+    """
     if color_by not in COLOR_MODES:
         raise InputError(f"unknown colour mode {color_by!r} (use one of {', '.join(COLOR_MODES)})")
     if size_by not in SIZE_MEASURES:
@@ -248,6 +252,7 @@ def map_data(
         "nodes": nodes_out,
         "edges": edges_out,
         "articles": articles.rows,
+        "focus": index.get(focus) if focus is not None else None,
     }
 
 

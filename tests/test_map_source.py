@@ -60,6 +60,7 @@ def test_focused_map_holds_exactly_the_neighbours(graph, tmp_path):
     assert summary.nodes == 6
     assert summary.edges == 7
     assert "around Riverside Polytechnic (1 hop)" in data["title"]
+    assert data["nodes"][data["focus"]]["key"] == RP
 
 
 def test_focus_by_alias_and_depth_two_reaches_the_alliance_members(graph, tmp_path):

@@ -127,6 +127,12 @@ def test_relation_type_comes_from_multigraph_key_and_direction_from_symmetry():
     assert edges["HOLDS_POSITION"]["title"] == "Vice President"
 
 
+def test_focus_is_the_index_of_its_node_or_none():
+    data = maps.map_data(small_graph(), focus="person:mara")
+    assert data["nodes"][data["focus"]]["key"] == "person:mara"
+    assert maps.map_data(small_graph())["focus"] is None
+
+
 def test_parallel_edges_are_numbered_so_they_do_not_overlap():
     g = nx.MultiDiGraph()
     g.add_node("a", name="A", type="COLLEGE")

@@ -390,3 +390,16 @@ def test_content_security_policy_stops_markup_that_got_in(browser, tmp_path):
     }
     assert outside
     assert outside <= blocked
+
+
+@pytest.mark.browser
+def test_focused_map_opens_with_the_focus_selected_and_its_neighbours_lit(browser, tmp_path):
+    path = tmp_path / "focus.html"
+    maps.write_map(small_graph(), path, focus="alliance:skills", static_layout=True)
+    open_map(browser, path)
+    alliance = node_id(browser, "alliance:skills")
+    assert js(browser, "return eikgMap.network.getSelectedNodes()") == [alliance]
+    assert js(browser, "return eikgMap.highlighted") == ids(
+        browser, ["alliance:skills", "college:harbour", "enterprise:ferncastle", "place:port"]
+    )
+    assert console_errors(browser) == []
