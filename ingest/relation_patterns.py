@@ -124,6 +124,9 @@ EVENT_NOUNS = frozenset(
 #: Nouns that name an alliance generically ("the Alliance", "this network").
 ALLIANCE_NOUNS = frozenset("alliance consortium network community federation cluster union coalition".split())
 
+#: "X is a unit / branch / part of Y": X belongs to Y.
+BELONG_NOUNS = frozenset("unit branch part subsidiary affiliate".split())
+
 #: Head words of a unit inside an organisation (its department, office, section).
 UNIT_HEADS = frozenset(
     """

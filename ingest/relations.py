@@ -401,6 +401,18 @@ class _DocRelations:
                         return orgs[0]
         return self.home
 
+    def generic_ref(self, tok: Token) -> _Mention | None:
+        """'the institute' -> the last organisation named '... Institute' before it (two sentences back at most)."""
+        if tok.pos_ != "NOUN" or not any(c.lower_ in ("the", "this") for c in tok.children):
+            return None
+        noun = _singular(tok.lower_)
+        k = self.sent_of[tok.i]
+        for j in range(k, max(-1, k - 3), -1):
+            for m in reversed(self.by_sent[j]):
+                if m.start < tok.i and m.type in ORG and _singular(_norm(m.ent.name).split()[-1]) == noun:
+                    return m
+        return None
+
     def org_of_person(self, person: str, explicit_only: bool = False) -> list[str]:
         return [o for o, explicit in self.positions.get(person, []) if explicit or not explicit_only]
 
@@ -1189,8 +1201,30 @@ class _DocRelations:
 
     # ------------------------------------------------------------------ members
 
+    def _member_lists(self, k: int) -> None:
+        """'Member units of the community include A, B and C'; 'Its first members include ...'."""
+        sent = self.sents[k]
+        for tok in self.toks[sent.start : sent.end]:
+            if self.owner[tok.i] is not None or tok.lower_ not in ("member", "members", "units"):
+                continue
+            for j in range(tok.i + 1, min(sent.end, tok.i + 8)):
+                low = self.low(j)
+                if low in ("include", "includes", "including", "included", "are") or (
+                    low == "such" and self.low(j + 1) == "as"
+                ):
+                    target = self.event_for(None, k, (ALLIANCE,))
+                    if target is None:
+                        return
+                    for m in self.window(j + 1, ORG):
+                        if m.type is not ALLIANCE:
+                            self.add(m.ent.id, R.MEMBER_OF, target[0], k, self.cfg.pattern_confidence, sent2=target[1])
+                    return
+                if self.owner[j] is not None and self.owner[j].type is not ALLIANCE:
+                    break
+
     def _members(self, k: int) -> None:
         sent = self.sents[k]
+        self._member_lists(k)
         alliances = [m for m in self.by_sent[k] if m.type is ALLIANCE]
         if not alliances:
             return
@@ -1243,6 +1277,29 @@ class _DocRelations:
                 parent = self.mention_at(j - 1)
                 if parent is not None and parent.type in ORG and parent.type is not ALLIANCE:
                     self.add(m.ent.id, R.PART_OF, parent.ent.id, k, conf)
+        # "The institute is a school-level unit of ACME University", "it became a member unit of X"
+        for tok in self.toks[sent.start : sent.end]:
+            if tok.lower_ not in cue.BELONG_NOUNS or self.owner[tok.i] is not None or self.low(tok.i + 1) != "of":
+                continue
+            j = tok.i + 2
+            while j < sent.end and self.low(j) in cue.OPENERS and self.owner[j] is None:
+                j += 1
+            parent = self.mention_at(j)
+            if parent is None or parent.type not in ORG:
+                continue
+            head = tok.head
+            while head.dep_ in ("attr", "oprd", "pobj", "prep", "conj") and head.head is not head:
+                head = head.head
+            children = [m for m in self.subject_mentions(head, ORG) if m.ent.id != parent.ent.id]
+            if not children:
+                children = [r for r in (self.generic_ref(t) for t in self.subjects(head)) if r is not None]
+            if not children and any(s.lower_ in ("it", "which") for s in self.subjects(head)):
+                children = [m for m in ms if m.type in ORG and m.end <= head.i and m.ent.id != parent.ent.id][:1]
+            for child in children:
+                if parent.type is ALLIANCE:
+                    self.add(child.ent.id, R.MEMBER_OF, parent.ent.id, k, conf)
+                elif child.type is not ALLIANCE:
+                    self.add(child.ent.id, R.PART_OF, parent.ent.id, k, conf)
         # a department named with exactly one organisation of its type in the sentence
         for m in ms:
             if m.type not in ORG or _unit_head(m.ent.name) not in cue.NARROW_UNIT_HEADS:

@@ -375,3 +375,22 @@ def test_names_the_drafts_left_without_a_mention_are_found(nlp):
             doc._.eikg_entities = drafts
         doc = proc(doc)
     assert ("p1", "HOLDS_POSITION", "uni") in triples(doc._.eikg_relations)
+
+
+def test_listed_members_of_an_alliance(nlp):
+    text = (
+        "The Coastal Robotics Alliance was launched in May. "
+        "Its first members include Bluefield College and Apex Robotics Group."
+    )
+    rels = triples(run(nlp, text, ents(COL, ENT, al=(T.ALLIANCE, ["Coastal Robotics Alliance"]))))
+    assert ("col", "MEMBER_OF", "al") in rels
+    assert ("ent", "MEMBER_OF", "al") in rels
+
+
+def test_unit_of_stated_with_a_generic_subject(nlp):
+    text = (
+        "The Apex Robotics Institute opened in May. "
+        "The institute is a school-level unit of Redstone University."
+    )
+    rels = triples(run(nlp, text, ents(UNI, inst=(T.COLLEGE, ["Apex Robotics Institute"]))))
+    assert ("inst", "PART_OF", "uni") in rels
