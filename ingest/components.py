@@ -68,7 +68,8 @@ class Mention:
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
-    return doc[start:end].text
+    tk = _tokens(doc)
+    return doc.text[tk.idx[start] : tk.idx[end - 1] + len(tk.text[end - 1])]
 
 
 class _Tokens:
@@ -79,6 +80,7 @@ class _Tokens:
         toks = list(doc)
         self.n = len(toks)
         self.text = [t.text for t in toks]
+        self.idx = [t.idx for t in toks]
         self.lower = [t.lower_ for t in toks]
         self.ws = [t.whitespace_ for t in toks]
         self.tag = [t.tag_ for t in toks]
