@@ -43,7 +43,11 @@ def run_analysis(g: nx.MultiDiGraph, name: str, **args: Any) -> QueryResult:
         rows = analysis.brokers(g, seed=seed)
         cols = ["key", "name", "type", "colleges", "enterprises", "brokered_pairs",
                 "communities_bridged", "betweenness"]
-        return QueryResult(cols, rows)
+        notes = []
+        if g.number_of_nodes() > analysis.BETWEENNESS_EXACT_LIMIT:
+            notes.append("betweenness estimated from sampled sources (graph above "
+                         f"{analysis.BETWEENNESS_EXACT_LIMIT} nodes)")
+        return QueryResult(cols, rows, notes)
     if name == "ego":
         key = analysis.find_node(g, args["entity"])
         rows = analysis.ego(g, key, depth=args.get("depth", 1))
