@@ -461,7 +461,11 @@ class _Analysis:
                 m.type = EntityType.GOVERNMENT
             else:
                 m.unit = True
-        if htype is EntityType.EVENT and h + 1 < end and tk.lower[h + 1] == "of":
+        between = next((i for i in range(h + 1, end - 1) if tk.lower[i] == "between"), None)
+        if htype is EntityType.EVENT and between is not None:
+            # "Signing Ceremony ... between A & B": the parties are names too
+            self._split_coordination(between + 1, end)
+        elif htype is EntityType.EVENT and h + 1 < end and tk.lower[h + 1] == "of":
             # "Skills Forum of Kestrel University": the organiser is a name too
             a = h + 3 if h + 2 < end and tk.lower[h + 2] == "the" else h + 2
             saved = len(self.out)
@@ -520,12 +524,12 @@ class _Analysis:
             # "NEU"; "SCE of SWJTU" (a unit of an acronym); "HUST Signing ..." in a headline
             m = Mention(start, start + 1, None, kind="acronym", head=tk.lower[start])
             if end - start > 2 and tk.lower[start + 1] == "of":
-                m.end = end
                 saved = len(self.out)
                 p = self._classify(start + 2, end, nested=True)
                 del self.out[saved:]
                 if p is not None and p.kind == "acronym":
-                    self.out.append(Mention(start, start + 1, None, kind="acronym", head=m.head, follow=p))
+                    m.follow = p
+                    m.alias = _text(self.doc, start, end)
                     self.out.append(p)
             if end - start == 1 or tk.lower[start + 1] == "of":
                 self.out.append(m)
@@ -869,14 +873,36 @@ class EntityResolver:
 
 def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
     """The organisation that wrote the article: the one named as its publisher
-    when the input says, else the college the article names most often."""
+    when the input says, else the first college its headline or byline names
+    (the first two short lines), else the college it names most often."""
     name = doc._.eikg_publisher if Doc.has_extension("eikg_publisher") else None
     if name:
         key = _key(name)
         for e in ents:
             if e.type in _ORG_LIKE and key in {_key(n) for n in (e.name, *e.aliases)}:
                 return e
+    top = _top_lines_end(_tokens(doc))
+    if top:
+        first = [
+            (m.start, e) for e in ents if e.type is EntityType.COLLEGE and e.head in lx.SCHOOL_NOUNS
+            for m in e.mentions if m.start < top and m.kind != "ref"
+        ]
+        if first:
+            return min(first, key=lambda p: p[0])[1]
     return _main_college(ents)
+
+
+def _top_lines_end(tk: _Tokens, lines: int = 2, limit: int = 60) -> int:
+    """Token index where the first ``lines`` lines end, or 0 when they run past
+    ``limit`` tokens (the text has no headline or byline)."""
+    seen = 0
+    for i in range(min(tk.n, limit)):
+        if "\n" in tk.text[i] or "\n" in tk.ws[i]:
+            if i > 0 and not (tk.space[i - 1] or "\n" in tk.ws[i - 1]):
+                seen += 1
+            if seen >= lines:
+                return i
+    return tk.n if tk.n < limit else 0
 
 
 def _main_college(ents: list[_Ent]) -> _Ent | None:
@@ -887,21 +913,29 @@ def _main_college(ents: list[_Ent]) -> _Ent | None:
 
 
 def _acronym_owner(text: str, ents: list[_Ent]) -> _Ent | None:
+    """The organisation an acronym abbreviates: its letters, in order, in the
+    name (or the name before an "of <parent>"), first and last letters starting
+    the first and last words; the shortest such name wins ("SWJTU" is
+    "Southwest Jiaotong University", not a school of it)."""
     a = text.lower()
+    if len(a) < 2:
+        return None
+    best, best_len = None, 0
     for e in ents:
         if e.type not in _ORG_LIKE and e.type is not None:
             continue
         names = [e.name, *e.aliases]
-        names += [n.split(" of ")[0] for n in names if " of " in n]
+        for n in list(names):
+            parts = n.split(" of ")
+            names += [" of ".join(parts[:k]) for k in range(1, len(parts))]
         for name in names:
-            words = [w for w in re.findall(r"[A-Za-z]+", name)]
+            words = re.findall(r"[A-Za-z]+", name)
             if not words or words[0][0].lower() != a[0] or words[-1][0].lower() != a[-1]:
                 continue
-            letters = "".join(words).lower()
-            it = iter(letters)
-            if all(ch in it for ch in a) and len(a) >= 2:
-                return e
-    return None
+            it = iter("".join(words).lower())
+            if all(ch in it for ch in a) and (best is None or len(words) < best_len):
+                best, best_len = e, len(words)
+    return best
 
 
 def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:

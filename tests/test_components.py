@@ -256,3 +256,21 @@ def test_article_headline_event_organiser_and_the_university(nlp):
     assert ents["Higher Education Division of the Fernvale Education Department"].type is EntityType.GOVERNMENT
     assert ents["Fernvale Education Department"].type is EntityType.GOVERNMENT
     assert ents["Office of Academic Affairs"].type is EntityType.COLLEGE
+
+
+def test_parties_of_a_titled_ceremony_and_acronyms_of_a_school_and_its_university(nlp):
+    text = (
+        "Signing Ceremony of Cooperation between Harlow Systems Co., Ltd. & School of Ocean "
+        "Engineering of Northbay Ocean University\n"
+        "Staff of Harlow Systems Co., Ltd. visited SOE of NBOU on May 3. Wu Fang, Dean of SOE, and "
+        "Xie Lan from NBOU attended the ceremony."
+    )
+    ents, _ = entities(nlp, text)
+    school = ents["School of Ocean Engineering of Northbay Ocean University"]
+    assert school.type is EntityType.COLLEGE
+    assert {"SOE", "SOE of NBOU"} <= set(school.aliases)
+    university = ents["Northbay Ocean University"]
+    assert university.aliases == ["NBOU"]
+    assert ents["Harlow Systems Co., Ltd."].type is EntityType.ENTERPRISE
+    assert "SOE" not in ents
+    assert "NBOU" not in ents
