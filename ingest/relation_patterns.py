@@ -117,7 +117,8 @@ EVENT_NOUNS = frozenset(
     """
     event meeting conference ceremony symposium forum seminar summit activity activities
     exchange workshop fair competition session congress convention exhibition program
-    programme visit signing discussion launch
+    programme visit signing discussion launch camp contest expo festival lecture celebration
+    gala roadshow
     """.split()
 )
 

@@ -194,7 +194,7 @@ class _DocRelations:
         )
         self.toks: list[Token] = list(doc)
         self.lem = [_lemma(t) for t in self.toks]
-        self.sents: list[Span] = list(doc.sents)
+        self.sents: list[Span] = _sentences(doc)
         self.sent_of = [0] * len(doc)
         for k, s in enumerate(self.sents):
             for i in range(s.start, s.end):
@@ -352,6 +352,8 @@ class _DocRelations:
                 i = m.end
                 continue
             tok = self.toks[i]
+            if self.lem[i] in cue.ORGANIZE_VERBS | cue.JOINT_VERBS and tok.pos_ in ("VERB", "ADJ", "AUX"):
+                break
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
                 if tok.dep_ == "relcl" or (i > 0 and self.low(i - 1) in ("that", "which")):
                     # skip a relative clause up to the next comma
@@ -896,7 +898,7 @@ class _DocRelations:
                     subj = [m]
             if not subj:
                 continue
-            events = [m for m in self.in_span(verb.i + 1, sent.end, (EVENT,))]
+            events = [m for m in self.in_span(verb.i + 1, verb.right_edge.i + 1, (EVENT,))]
             if not events:
                 continue
             event = events[0].ent.id
@@ -1285,12 +1287,16 @@ class _DocRelations:
             while j < sent.end and self.low(j) in cue.OPENERS and self.owner[j] is None:
                 j += 1
             parent = self.mention_at(j)
-            if parent is None or parent.type not in ORG:
+            if parent is None or parent.type not in ORG or self.low(parent.end) in ("'s", "’s"):
                 continue
             head = tok.head
             while head.dep_ in ("attr", "oprd", "pobj", "prep", "conj") and head.head is not head:
                 head = head.head
-            children = [m for m in self.subject_mentions(head, ORG) if m.ent.id != parent.ent.id]
+            # the subject itself, not an organisation named inside it ("the partnership with X is part of ...")
+            children = [
+                self.owner[s.i] for s in self.subjects(head)
+                if self.owner[s.i] is not None and self.owner[s.i].type in ORG and self.owner[s.i].ent.id != parent.ent.id
+            ]
             if not children:
                 children = [r for r in (self.generic_ref(t) for t in self.subjects(head)) if r is not None]
             if not children and any(s.lower_ in ("it", "which") for s in self.subjects(head)):
@@ -1463,6 +1469,21 @@ def _more_mentions(
             continue
         taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         out.append((m.start(), m.end(), forms[m.group(0)]))
+    return out
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """The parser's sentences, also cut at blank lines: a headline or a dateline is never
+    part of the sentence after it, whatever the parser made of the paragraph break."""
+    out = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and tok.text.count("\n") >= 2 and tok.i > start:
+                out.append(doc[start : tok.i + 1])
+                start = tok.i + 1
+        if start < sent.end:
+            out.append(doc[start : sent.end])
     return out
 
 

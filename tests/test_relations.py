@@ -394,3 +394,16 @@ def test_unit_of_stated_with_a_generic_subject(nlp):
     )
     rels = triples(run(nlp, text, ents(UNI, inst=(T.COLLEGE, ["Apex Robotics Institute"]))))
     assert ("inst", "PART_OF", "uni") in rels
+
+
+def test_a_blank_line_ends_the_sentence(nlp):
+    # no full stop after the first paragraph: the parser may run it into the next one
+    text = (
+        "The Harbor Innovation Forum was sponsored by Apex Robotics Group\n\n"
+        "Zhao Lin, Vice President of Redstone University, attended the forum."
+    )
+    rels = run(nlp, text, ents(UNI, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Zhao Lin"])))
+    assert ("ent", "ORGANIZED", "ev") in triples(rels)
+    assert ("uni", "ORGANIZED", "ev") not in triples(rels)
+    hold = next(r for r in rels if r.type is R.HOLDS_POSITION)
+    assert text[hold.sentence[0] : hold.sentence[1]].startswith("Zhao Lin")
