@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from html.parser import HTMLParser
 
 import networkx as nx
@@ -327,28 +326,3 @@ def test_write_map_into_a_file_path_fails_with_the_path(tmp_path):
         maps.write_map(small_graph(), blocker / "map.html")
 
 
-def _chain_graph(n: int) -> nx.MultiDiGraph:
-    g = nx.MultiDiGraph()
-    for i in range(n):
-        g.add_node(i, name=f"Entity {i}", type="COLLEGE", aliases=[])
-    for i in range(1, n):
-        g.add_edge(i // 2, i, key="PARTNERS_WITH", evidence=[f"Entity {i} works with its parent."])
-    return g
-
-
-@pytest.mark.slow
-def test_build_time_grows_linearly():
-    small, large = _chain_graph(1000), _chain_graph(4000)
-    maps.build_html(small, static_layout=True)  # warm caches (template, library)
-
-    def best_of(g, runs=2):
-        best = math.inf
-        for _ in range(runs):
-            start = time.perf_counter()
-            maps.build_html(g, static_layout=True)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    ratio = best_of(large) / best_of(small)
-    # 4x the size; quadratic work would take about 16x.
-    assert ratio < 8, f"4x the nodes took {ratio:.1f}x the time"
