@@ -822,7 +822,7 @@ class EntityResolver:
             if same:
                 same[0].mentions.append(m)
             else:
-                e = _Ent(EntityType.EVENT, text, m.start, m.head)
+                e = _Ent(EntityType.EVENT, text, m.start, m.head, headed=False)
                 e.mentions.append(m)
                 ents.append(e)
 
@@ -846,7 +846,11 @@ class EntityResolver:
                 ]
                 target = before[-1] if before and m.det != "our" else publisher
             elif m.head in lx.EVENT_NOUNS or lx.HEAD_TYPES.get(m.head) is EntityType.EVENT:
+                # the latest event, passing over a described one of another kind
+                # ("the opening ceremony" ... "the competition")
                 before = [e for s, e in positions if s < m.start and e.type is EntityType.EVENT]
+                fitting = [e for e in before if e.headed or e.head == m.head]
+                before = fitting or before
                 target = before[-1] if before else next((e for e in ents if e.type is EntityType.EVENT), None)
             else:
                 before = [e for s, e in positions if s < m.start and e.head == m.head]

@@ -274,3 +274,14 @@ def test_parties_of_a_titled_ceremony_and_acronyms_of_a_school_and_its_universit
     assert ents["Harlow Systems Co., Ltd."].type is EntityType.ENTERPRISE
     assert "SOE" not in ents
     assert "NBOU" not in ents
+
+
+def test_the_competition_refers_to_the_named_competition_not_a_described_ceremony(nlp):
+    text = (
+        "On April 12, the 5th Kestrel Vocational Skills Competition was held. Lin Xue attended the "
+        "opening ceremony. The competition was undertaken by Harlow Systems Co., Ltd."
+    )
+    ents, _ = entities(nlp, text)
+    contest = ents["5th Kestrel Vocational Skills Competition"]
+    assert "The competition" in [text[a:b] for a, b in contest.mentions]
+    assert contest.date == "2024-04-12"
