@@ -72,17 +72,8 @@ def connect(settings: Settings, notify: Callable[[str], None] = _say) -> neo4j.D
     Raises ServerError (with one line saying what is wrong and what to do) when
     the server cannot be reached or refuses the credentials.
     """
-    if settings.local and manager.running_pid() is None:
-        notify("the local Neo4j is not running; starting it")
-        notify(manager.start())
-        # the server may have been started on another port than assumed
-        settings = Settings(
-            f"bolt://127.0.0.1:{manager.running_port()}",
-            settings.user,
-            settings.password,
-            settings.database,
-            local=True,
-        )
+    if settings.local:
+        settings = _ensure_local_server(settings, notify)
     auth = (settings.user, settings.password) if settings.password is not None else None
     try:
         driver = GraphDatabase.driver(settings.uri, auth=auth)
@@ -94,6 +85,23 @@ def connect(settings: Settings, notify: Callable[[str], None] = _say) -> neo4j.D
         driver.close()
         raise ServerError(describe_error(err, settings)) from None
     return driver
+
+
+def _ensure_local_server(settings: Settings, notify: Callable[[str], None]) -> Settings:
+    """Start the local server when it is not running; wait for a start in progress."""
+    if manager.running_pid() is None:
+        notify("the local Neo4j is not running; starting it")
+    # start() takes the store's lock: when another process is starting the
+    # server it waits for that start, and it is harmless when already running.
+    summary = manager.start()
+    if not summary.startswith("Neo4j already running"):
+        notify(summary)
+    port = manager.running_port()
+    if port is None:
+        raise ServerError(f"the local Neo4j stopped right after starting; see {manager.log_path()}")
+    return Settings(
+        f"bolt://127.0.0.1:{port}", settings.user, settings.password, settings.database, True
+    )
 
 
 def describe_error(err: Exception, settings: Settings) -> str:
