@@ -118,6 +118,7 @@ class NameFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         tk = _tokens(doc)
+        _mute_shouting_lines(tk)
         headline_end = _headline_end(doc)
         mentions: list[Mention] = []
         for start, end in self._runs(tk):
@@ -180,6 +181,21 @@ class NameFinder:
                 break
             yield start, last + 1
             i = last + 1
+
+
+def _mute_shouting_lines(tk: _Tokens) -> None:
+    """A line in capitals ("KESTREL UNIVERSITY SIGNS DEAL") is not a run of
+    acronyms: its words are lower-cased for the name finder."""
+    start = 0
+    for i in range(tk.n + 1):
+        if i < tk.n and not ("\n" in tk.text[i] or "\n" in tk.ws[i]):
+            continue
+        end = i + 1 if i < tk.n and "\n" in tk.ws[i] else i
+        words = [x for x in range(start, end) if tk.alpha[x]]
+        if len(words) >= 3 and all(tk.text[x].isupper() for x in words):
+            for x in words:
+                tk.text[x] = tk.lower[x]
+        start = i + 1
 
 
 def _is_cap(text: str) -> bool:
@@ -361,7 +377,10 @@ class _Analysis:
         heads = [self._head(a, b)[1] for a, b in parts]
         merged: list[list] = []  # [start, end, type of its first headed part]
         for (a, b), h in zip(parts, heads):
-            own = tk.lower[a - 1] == "the" or (
+            acronyms = b - a == 1 and _ACRONYM.match(tk.text[a]) or (
+                bool(merged) and merged[-1][1] - merged[-1][0] == 1 and _ACRONYM.match(tk.text[merged[-1][0]])
+            )
+            own = acronyms or tk.lower[a - 1] == "the" or (
                 bool(merged) and merged[-1][2] is not None and tk.iob[a] == "B"
                 and self.ner[a] in ("ORG", "PERSON") and not any(tk.lower[x] in _PREPS for x in range(a, b))
             )
@@ -599,7 +618,12 @@ def _chinese_name(tk: _Tokens, i: int, end: int) -> int:
         return 0
     if tk.lower[g] in lx.NOT_GIVEN_NAMES or not given[:1].isupper() or given.isupper():
         return 0
-    return g + 1 if lx.PINYIN_WORD.fullmatch(given.replace("-", "")) else 0
+    if not lx.PINYIN_WORD.fullmatch(given):
+        return 0
+    # "Wang Xiao-ming"
+    if g + 2 < end and tk.text[g + 1] == "-" and not tk.ws[g] and lx.PINYIN_WORD.fullmatch(tk.text[g + 2]):
+        return g + 3
+    return g + 1
 
 
 # --- eikg_references ------------------------------------------------------------------

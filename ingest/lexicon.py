@@ -137,7 +137,9 @@ SURNAMES = frozenset(
     xia fu fang bai zou meng xiong qin yan dai hou shao mao hao gu long kong lei duan qian tang
     yin yi chang wen niu ge xing an qi hong wu bi dang diao pang kang ning mu lan shang ou geng
     ji ling zuo mei sheng che guan bao ruan nie zhuo jing tao tong miao ai rong chu lou zhan
-    yue nong pu sang qu hua bian chai gan yun zang zhai rao tu kou ban ying lian
+    yue nong pu sang qu hua bian chai gan yun zang zhai rao tu kou ban ying lian xiang qiao
+    pei gong jiao quan ni lai mi shu xi sha zhen zhuang dou mo xin ke man zhuo yong
+    ouyang situ zhuge sima shangguan huangfu murong dongfang
     """.split()
 )
 

@@ -285,3 +285,17 @@ def test_the_competition_refers_to_the_named_competition_not_a_described_ceremon
     contest = ents["5th Kestrel Vocational Skills Competition"]
     assert "The competition" in [text[a:b] for a, b in contest.mentions]
     assert contest.date == "2024-04-12"
+
+
+def test_capitals_line_compound_surnames_hyphenated_given_names_and_coordinated_acronyms(nlp):
+    text = (
+        "KESTREL UNIVERSITY SIGNS DEAL WITH HARLOW GROUP\n"
+        "Kestrel University signed a deal with Harlow Group. Ouyang Minghui and Wang Xiao-ming spoke. "
+        "Teachers from NBU and QXZU attended."
+    )
+    ents, _ = entities(nlp, text)
+    assert ents["Kestrel University"].type is EntityType.COLLEGE
+    assert not any(name.isupper() and len(name) > 5 for name in ents)  # no "KESTREL" acronyms
+    assert ents["Ouyang Minghui"].type is EntityType.PERSON
+    assert ents["Wang Xiao-ming"].type is EntityType.PERSON
+    assert {"NBU", "QXZU"} <= set(ents)
