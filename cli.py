@@ -281,7 +281,7 @@ def load_command(
     merges: MergesOpt = "data/merges.jsonl",
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
-    ] = 5000,
+    ] = 10000,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -737,6 +737,41 @@ def map_command(
         f"wrote {summary.path}: {summary.nodes} entities, {summary.edges} relations, "
         f"{layout}, {summary.bytes / 1e6:.1f} MB"
     )
+
+
+@app.command("demo")
+def demo_command(
+    corpus: Annotated[
+        Optional[str],
+        typer.Option("--corpus", help="Folder or file of articles (default: the sample corpus in data/)."),
+    ] = None,
+    out: Annotated[str, typer.Option("--out", help="Folder for map.html, graph.ttl and report.md.")] = "out",
+    merges: MergesOpt = "data/merges.jsonl",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """The main job: ingest a corpus, print a summary and write the map, RDF and report."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from eikg.demo import SAMPLE_CORPUS, run_demo
+    from eikg.ingest.sources import count_articles
+
+    source = Path(corpus) if corpus else SAMPLE_CORPUS
+    total = count_articles([str(source)]) if source.exists() else 0
+    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
+    task = progress.add_task("ingesting", total=total)
+    with open_graph(uri, user, password, database) as (driver, settings):
+        with progress:
+            result = run_demo(
+                driver, source, Path(out), merges=Path(merges), database=settings.database,
+                progress=lambda n: progress.advance(task, n), warn=_warn,
+            )
+    typer.echo(result.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +44,8 @@ from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationTy
 
 #: Most evidence sentences kept per relationship.
 EVIDENCE_CAP = 5
-#: Relationships (extracted relations) per transaction.
-BATCH_SIZE = 5000
+#: Extracted relations per transaction.
+BATCH_SIZE = 10000
 
 Warn = Callable[[str], None]
 
@@ -313,11 +314,21 @@ def _plan_article(
         "mentions": [
             {"key": key, "count": row["count"], "names": row["forms"]} for key, row in rows.items()
         ],
-        "extraction": item.raw
-        if item.raw is not None
-        else json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
+        "extraction": pack_extraction(
+            item.raw if item.raw is not None else json.dumps(obj, ensure_ascii=False)
+        ),
     }
     return _ArticlePlan(aid, item.content_hash, article_row, rows, relationships, count)
+
+
+def pack_extraction(text: str) -> bytes:
+    """An article's extraction JSON as stored on its Article node (zlib-compressed
+    UTF-8: a fifth of the bytes to send and store)."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_extraction(data: bytes | bytearray) -> str:
+    return zlib.decompress(bytes(data)).decode("utf-8")
 
 
 def _describe(obj: Any) -> str:
@@ -497,10 +508,11 @@ def stored_items(
         records = session.execute_read(
             lambda tx: list(tx.run(statement("stored_extractions"), ids=list(ids)))
         )
-    return [
-        LoadItem(json.loads(rec["extraction"]), rec["contentHash"], f"article {rec['id']}", rec["extraction"])
-        for rec in records
-    ]
+    items = []
+    for rec in records:
+        raw = unpack_extraction(rec["extraction"])
+        items.append(LoadItem(json.loads(raw), rec["contentHash"], f"article {rec['id']}", raw))
+    return items
 
 
 def ingest(

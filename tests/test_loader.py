@@ -118,9 +118,12 @@ def snapshot(driver) -> dict:
             "MATCH (a)-[r]->(b) RETURN coalesce(a.key, a.id) AS a, type(r) AS type, "
             "coalesce(b.key, b.id) AS b, properties(r) AS props"
         ).data()
+    def dump(value) -> str:  # the stored extraction is bytes
+        return json.dumps(value, sort_keys=True, default=lambda b: bytes(b).hex())
+
     return {
-        "nodes": sorted(json.dumps([sorted(n["labels"]), n["props"]], sort_keys=True) for n in nodes),
-        "rels": sorted(json.dumps([r["a"], r["type"], r["b"], r["props"]], sort_keys=True) for r in rels),
+        "nodes": sorted(dump([sorted(n["labels"]), n["props"]]) for n in nodes),
+        "rels": sorted(dump([r["a"], r["type"], r["b"], r["props"]]) for r in rels),
     }
 
 

@@ -2,8 +2,8 @@
 // merge_entities, and only for articles whose earlier MENTIONS were removed (or that
 // had none), so the links are created, not merged.
 // Parameters: $rows, each {id, url, title, published, publisher, contentHash,
-// extraction (the article's `eikg extract` object as JSON, for merges that reload
-// it), mentions: [{key, count, names (the surface forms it uses)}]}. Columns: none.
+// extraction (the article's `eikg extract` object as zlib-compressed JSON bytes,
+// for merges that reload it), mentions: [{key, count, names (the surface forms it uses)}]}. Columns: none.
 UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.url = row.url,
