@@ -557,6 +557,10 @@ class _Analysis:
             if not nested:
                 self._headless(start + 1, end, nested)
             return m
+        if end - start == 1 and not nested and _byline_name(tk, start):
+            m = Mention(start, end, EntityType.PERSON, head=tk.lower[start])
+            self.out.append(m)
+            return m
         labels = Counter(ner[i] for i in range(start, end))
         label, count = labels.most_common(1)[0]
         words = [tk.lower[i] for i in range(start, end)]
@@ -587,6 +591,28 @@ class _Analysis:
             m.kind = "org"
         self.out.append(m)
         return m
+
+
+_BYLINE_SEPARATORS = frozenset({",", "/", "and", "&", "、"})
+
+
+def _byline_name(tk: _Tokens, i: int) -> bool:
+    """A pinyin name written as one word in a byline ("Edited by Li Na,
+    Zhaominghui"): surname + one or two syllables, in a list after "by"."""
+    word = tk.lower[i]
+    if not (4 <= len(word) <= 14) or not tk.text[i][1:].islower():
+        return False
+    if not any(word.startswith(s) and lx.PINYIN_WORD.fullmatch(word[len(s):] or "-") for s in lx.SURNAMES):
+        return False
+    for k in range(i - 1, max(-1, i - 10), -1):
+        low = tk.lower[k]
+        if low == "by":
+            return True
+        if "\n" in tk.text[k] or "\n" in tk.ws[k] or tk.text[k] in (".", ";", ":"):
+            return False
+        if low not in _BYLINE_SEPARATORS and not tk.text[k][:1].isupper():
+            return False
+    return False
 
 
 def _initialled_name(tk: _Tokens, i: int, end: int) -> int:

@@ -299,3 +299,9 @@ def test_capitals_line_compound_surnames_hyphenated_given_names_and_coordinated_
     assert ents["Ouyang Minghui"].type is EntityType.PERSON
     assert ents["Wang Xiao-ming"].type is EntityType.PERSON
     assert {"NBU", "QXZU"} <= set(ents)
+
+
+def test_byline_names_written_as_one_word(nlp):
+    ents, _ = entities(nlp, "(Written by Gao Ming/Reviewed by Tang Li/Zhaominghui)\n\nThe fair was held.")
+    assert ents["Gao Ming"].type is EntityType.PERSON
+    assert ents["Zhaominghui"].type is EntityType.PERSON
