@@ -301,14 +301,10 @@ class _Analysis:
         k = start
         while k < end and tk.lower[k] in lx.TITLE_WORDS:
             k += 1
-        if k > start and any(tk.lower[i] in lx.CORE_TITLES for i in range(start, k)):
-            while k > start and tk.lower[k - 1] in lx.CONNECTORS and k < end and False:
-                k -= 1
-            if k >= end:
-                return
-            start = k
-        elif k >= end:
+        if k >= end:
             return  # only title words: "Party Committee", "Board of Directors"
+        if k > start and any(tk.lower[i] in lx.CORE_TITLES for i in range(start, k)):
+            start = k  # "Vice President of X", "Secretary of the Party Committee of X"
         while start < end and tk.lower[start] in lx.CONNECTORS:
             start += 1
         self._split_people(start, end)
