@@ -244,15 +244,21 @@ def _headline_end(doc: Doc) -> int:
     return 0
 
 
+_QUOTES = "\"'“”‘’「」"
+
+
 def _paren_alias(doc: Doc, end: int) -> tuple[str, int] | None:
-    """``(ABBR)`` or ``(Other Name)`` right after a name: the alias and its end."""
+    """``(ABBR)``, ``(Other Name)`` or ``(hereinafter referred to as "X")`` right
+    after a name: the alias and the token index after the ")"."""
     tk = _tokens(doc)
     if end < len(doc) and tk.text[end] == "(":
-        for k in range(end + 1, min(end + 12, len(doc))):
+        for k in range(end + 1, min(end + 16, len(doc))):
             if tk.text[k] == ")":
-                inner = doc[end + 1 : k]
-                if inner and all(_is_cap(t.text) or t.lower_ in lx.CONNECTORS for t in inner):
-                    return inner.text, k + 1
+                inner = [x for x in range(end + 1, k) if tk.text[x] not in _QUOTES]
+                if "as" in (tk.lower[x] for x in inner[:5]) and tk.lower[inner[0]] in lx.ALIAS_OPENERS:
+                    inner = inner[[tk.lower[x] for x in inner].index("as") + 1 :]
+                if inner and all(_is_cap(tk.text[x]) or tk.lower[x] in lx.CONNECTORS for x in inner):
+                    return _text(doc, inner[0], inner[-1] + 1), k + 1
                 return None
     return None
 

@@ -198,3 +198,6 @@ PUBLIC_REMITS = frozenset(
     industry human civil public natural ecology environment culture tourism foreign state
     """.split()
 )
+
+#: First words of a parenthesis that names an alias: "(hereinafter referred to as X)".
+ALIAS_OPENERS = frozenset({"hereinafter", "referred", "abbreviated", "short", "called", "known"})

@@ -305,3 +305,15 @@ def test_byline_names_written_as_one_word(nlp):
     ents, _ = entities(nlp, "(Written by Gao Ming/Reviewed by Tang Li/Zhaominghui)\n\nThe fair was held.")
     assert ents["Gao Ming"].type is EntityType.PERSON
     assert ents["Zhaominghui"].type is EntityType.PERSON
+
+
+def test_hereinafter_referred_to_as_defines_an_alias(nlp):
+    text = (
+        'Kestrel Power Battery Co., Ltd. (hereinafter referred to as "Kestrel Power") signed an '
+        "agreement with Birch University. Kestrel Power will fund 20 scholarships."
+    )
+    ents, _ = entities(nlp, text)
+    company = ents["Kestrel Power Battery Co., Ltd."]
+    assert company.aliases == ["Kestrel Power"]
+    assert "Kestrel Power" not in ents
+    assert [text[a:b] for a, b in company.mentions][-1] == "Kestrel Power"
