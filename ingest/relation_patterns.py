@@ -7,8 +7,8 @@ The patterns are compiled once per pipeline by ``build_matcher``.
 
 from __future__ import annotations
 
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 
 #: Head words of a position title ("Vice President", "Secretary of the Party Committee").
 TITLE_HEADS = frozenset(
@@ -145,28 +145,24 @@ ORG_NOUNS = frozenset("firm company group university college enterprise corporat
 OPENERS = frozenset("the a an our its their his her".split())
 
 
-def build_matcher(vocab: Vocab) -> Matcher:
-    """Multi-token cue patterns, compiled once per pipeline.
+#: Phrases matched as a whole (lower case), by label.
+PHRASES = {
+    "PARTICIPANT": ("persons in charge", "people in charge"),
+    "BOTH_PARTIES": (
+        "both parties", "both sides", "the two sides", "the two parties", "both schools",
+        "the two schools", "both universities", "the two universities", "both partners",
+    ),
+}
+
+
+def build_matcher(nlp: Language) -> PhraseMatcher:
+    """Multi-word cue phrases, compiled once per pipeline.
 
     Single-word cues (title heads, participant nouns, byline words) are looked up
-    in the sets above while the component reads each token once; the Matcher
-    carries the phrases.
+    in the sets above while the component reads each token once; the phrase
+    matcher carries the phrases.
     """
-    matcher = Matcher(vocab)
-    matcher.add(
-        "PARTICIPANT",
-        [
-            [{"LOWER": "persons"}, {"LOWER": "in"}, {"LOWER": "charge"}],
-            [{"LOWER": "people"}, {"LOWER": "in"}, {"LOWER": "charge"}],
-        ],
-    )
-    matcher.add(
-        "BOTH_PARTIES",
-        [
-            [
-                {"LOWER": {"IN": ["both", "two"]}},
-                {"LOWER": {"IN": ["parties", "sides", "schools", "universities", "partners"]}},
-            ],
-        ],
-    )
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, phrases in PHRASES.items():
+        matcher.add(label, [nlp.make_doc(p) for p in phrases])
     return matcher

@@ -151,7 +151,7 @@ class RelationExtractor:
         article_confidence: float = 0.6,
         min_confidence: float = 0.0,
     ) -> None:
-        self.matcher = cue.build_matcher(nlp.vocab)
+        self.matcher = cue.build_matcher(nlp)
         self.max_sentence_distance = max_sentence_distance
         self.complete_mentions = complete_mentions
         self.fallback_confidence = fallback_confidence
@@ -194,7 +194,7 @@ class _DocRelations:
         )
         self.toks: list[Token] = list(doc)
         self.lem = [_lemma(t) for t in self.toks]
-        self.sents: list[Span] = _sentences(doc)
+        self.sents: list[Span] = _sentences(doc, self.toks)
         self.sent_of = [0] * len(doc)
         for k, s in enumerate(self.sents):
             for i in range(s.start, s.end):
@@ -1460,25 +1460,30 @@ def _more_mentions(
     taken = bytearray(len(text))
     for start, end, _ in known:
         taken[start:end] = b"\x01" * (end - start)
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?!\w)"
-    )
     out = []
-    for m in pattern.finditer(text):
-        if any(taken[m.start() : m.end()]):
-            continue
-        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-        out.append((m.start(), m.end(), forms[m.group(0)]))
+    for form in sorted(forms, key=len, reverse=True):
+        n = len(form)
+        i = text.find(form)
+        while i >= 0:
+            end = i + n
+            if (
+                not any(taken[i:end])
+                and (i == 0 or not text[i - 1].isalnum())
+                and (end == len(text) or not text[end].isalnum())
+            ):
+                taken[i:end] = b"\x01" * n
+                out.append((i, end, forms[form]))
+            i = text.find(form, end)
     return out
 
 
-def _sentences(doc: Doc) -> list[Span]:
+def _sentences(doc: Doc, toks: list[Token]) -> list[Span]:
     """The parser's sentences, also cut at blank lines: a headline or a dateline is never
     part of the sentence after it, whatever the parser made of the paragraph break."""
     out = []
     for sent in doc.sents:
         start = sent.start
-        for tok in sent:
+        for tok in toks[sent.start : sent.end]:
             if tok.is_space and tok.text.count("\n") >= 2 and tok.i > start:
                 out.append(doc[start : tok.i + 1])
                 start = tok.i + 1
