@@ -296,6 +296,11 @@ class _DocRelations:
         self._person_participants()
         self._org_visits()
         self._signatories()
+        # a unit does not partner the organisation it belongs to
+        parts = {(h, t) for (h, rtype, t) in self.out if rtype is R.PART_OF}
+        for key in [k for k in self.out if k[1] is R.PARTNERS_WITH]:
+            if (key[0], key[2]) in parts or (key[2], key[0]) in parts:
+                del self.out[key]
         return list(self.out.values())
 
     def low(self, i: int) -> str:

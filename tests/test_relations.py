@@ -407,3 +407,17 @@ def test_a_blank_line_ends_the_sentence(nlp):
     assert ("uni", "ORGANIZED", "ev") not in triples(rels)
     hold = next(r for r in rels if r.type is R.HOLDS_POSITION)
     assert text[hold.sentence[0] : hold.sentence[1]].startswith("Zhao Lin")
+
+
+def test_a_unit_does_not_partner_its_parent(nlp):
+    text = (
+        "The training centre was jointly built by Bluefield College, the School of Mechanical "
+        "Engineering and Apex Robotics Group. The School of Mechanical Engineering of Bluefield "
+        "College will run it."
+    )
+    sch = (T.COLLEGE, ["School of Mechanical Engineering of Bluefield College", "School of Mechanical Engineering"])
+    rels = triples(run(nlp, text, ents(COL, ENT, sch=sch)))
+    assert ("sch", "PART_OF", "col") in rels
+    assert ("col", "PARTNERS_WITH", "sch") not in rels
+    assert ("col", "PARTNERS_WITH", "ent") in rels
+    assert ("ent", "PARTNERS_WITH", "sch") in rels
