@@ -50,6 +50,8 @@ _IRREGULAR = {
 _VERB_POS = ("VERB", "AUX")
 _STOP_WORDS = frozenset({";", ".", "with", "which", "while", "who", "whose", "where"})
 _SPACE_RE = re.compile(r"\s+")
+_ROLE_VERBS = cue.ORGANIZE_VERBS | cue.JOINT_VERBS
+_AGENT_VERBS = _ROLE_VERBS | cue.MEMBER_VERBS | cue.LEAD_VERBS
 
 
 DEFAULT_CONFIG = {
@@ -219,6 +221,7 @@ class _DocRelations:
         self.participant_sents = {self.sent_of[s] for s, _ in self.cues.get("PARTICIPANT", [])}
         self.both_parties_sents = {self.sent_of[s] for s, _ in self.cues.get("BOTH_PARTIES", [])}
         self.positions: dict[str, list[tuple[str, bool]]] = {}  # person -> [(org, explicit)]
+        self.pending: dict[int, list[tuple[_Mention, str | None]]] = {}  # titles still without an org
         self.title_tails: dict[int, set[str]] = {}  # sentence -> orgs named in titles there
         self.partner_pairs: list[tuple[str, str]] = []
         self.person_visits: list[tuple[str, list[str], int]] = []
@@ -336,7 +339,7 @@ class _DocRelations:
                 ms[id(m)] = m
         return sorted(ms.values(), key=lambda m: m.start)
 
-    def window(self, start: int, types=None, stop_at_comma_verb: bool = True) -> list[_Mention]:
+    def window(self, start: int, types=None) -> list[_Mention]:
         """Mentions from token ``start`` to the next clause break (a verb outside a mention)."""
         sent = self.sents[self.sent_of[start]] if start < len(self.doc) else None
         if sent is None:
@@ -357,7 +360,7 @@ class _DocRelations:
                 i = m.end
                 continue
             tok = self.toks[i]
-            if self.lem[i] in cue.ORGANIZE_VERBS | cue.JOINT_VERBS and tok.pos_ in ("VERB", "ADJ", "AUX"):
+            if self.lem[i] in _ROLE_VERBS and tok.pos_ in ("VERB", "ADJ", "AUX"):
                 break
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
                 if tok.dep_ == "relcl" or (i > 0 and self.low(i - 1) in ("that", "which")):
@@ -365,8 +368,6 @@ class _DocRelations:
                     while i < end and self.toks[i].text != ",":
                         i += 1
                     continue
-                if tok.lower_ not in ("co", "-"):
-                    break
                 break
             if tok.lower_ in _STOP_WORDS:
                 break
@@ -544,8 +545,7 @@ class _DocRelations:
                     pending = []
             elif title is not None:
                 pending.append((p, title))
-        self._pending = getattr(self, "_pending", {})
-        self._pending[k] = pending
+        self.pending[k] = pending
         self.title_tails[k] = tails
 
     def _hold(self, person: str, org: str, k: int, conf: float, title: str | None, explicit=True) -> None:
@@ -558,7 +558,7 @@ class _DocRelations:
 
     def _fallback_positions(self, k: int) -> None:
         """Titles given without an organisation: a colleague's just before, else the article's own."""
-        for p, title in getattr(self, "_pending", {}).get(k, []):
+        for p, title in self.pending.get(k, []):
             if p.ent.id in self.positions:
                 continue
             before = [
@@ -828,7 +828,7 @@ class _DocRelations:
                 continue
             lemma = self.lem_of(verb)
             joint = _joint(self.doc, verb.i)
-            if lemma not in cue.ORGANIZE_VERBS | cue.JOINT_VERBS | cue.MEMBER_VERBS | cue.LEAD_VERBS:
+            if lemma not in _AGENT_VERBS:
                 continue
             group = self.window(by.i + 1)
             if verb.dep_ == "acl":
