@@ -27,7 +27,7 @@ TITLE_HEADS = frozenset(
 TITLE_FILLERS = frozenset(
     """
     vice deputy executive general associate assistant senior chief acting honorary
-    standing party committee board group league youth of the and & council
+    standing party committee board group of the and & council
     university college school department office academic work team affairs
     """.split()
 )

@@ -1372,7 +1372,7 @@ class _DocRelations:
                         break
                 if done:
                     break
-                # "ACME Motors Corporate Giving" is a unit of "ACME Motors"
+                # "ACME Foods Training Fund" is a unit of "ACME Foods"
                 for cut in range(len(words) - 1, 0, -1):
                     if words[cut] in ("of", "at", "for", "and", "in"):
                         continue

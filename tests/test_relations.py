@@ -84,8 +84,8 @@ def ents(*pairs, **more):
 def test_appositive_title_of_organisation(nlp):
     rels = run(
         nlp,
-        "Zhao Lin, Vice President of Redstone University, attended the meeting.",
-        ents(UNI, p1=(T.PERSON, ["Zhao Lin"])),
+        "Tao Ran, Vice President of Redstone University, attended the meeting.",
+        ents(UNI, p1=(T.PERSON, ["Tao Ran"])),
     )
     assert ("p1", "HOLDS_POSITION", "uni") in triples(rels)
     assert titles(rels)[("p1", "uni")] == "Vice President"
@@ -134,11 +134,11 @@ def test_titles_listed_before_one_organisation_share_it(nlp):
 def test_title_at_the_most_specific_unit_and_its_parent(nlp):
     rels = run(
         nlp,
-        "Li Ping, Director of the Training Department of Apex Robotics Group, spoke at the forum.",
+        "Ren Xiu, Director of the Training Department of Apex Robotics Group, spoke at the forum.",
         ents(
             ENT,
             unit=(T.ENTERPRISE, ["Training Department of Apex Robotics Group"]),
-            p1=(T.PERSON, ["Li Ping"]),
+            p1=(T.PERSON, ["Ren Xiu"]),
         ),
     )
     assert ("p1", "HOLDS_POSITION", "unit") in triples(rels)
@@ -149,7 +149,7 @@ def test_title_at_the_most_specific_unit_and_its_parent(nlp):
 def test_possessive_organisation_then_title(nlp):
     rels = run(
         nlp,
-        '"We are ready," said Hana Berg, Bluefield College\'s vice president of workforce development.',
+        '"We are ready," said Hana Berg, Bluefield College\'s vice president of student services.',
         ents(COL, p1=(T.PERSON, ["Hana Berg"])),
     )
     assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
@@ -260,16 +260,16 @@ def test_visit_by_person_and_their_organisation(nlp):
 def test_speakers_and_attendees_take_part_in_the_reported_event(nlp):
     text = (
         "The Harbor Innovation Forum was held at Redstone University.\n\n"
-        "Zhao Lin, Vice President of Redstone University, delivered a welcome speech.\n\n"
+        "Tao Ran, Vice President of Redstone University, delivered a welcome speech.\n\n"
         "Representatives of Bluefield College and Apex Robotics Group attended the forum.\n\n"
-        "Written by Qian Bo"
+        "Written by Yu Bo"
     )
     rels = triples(
         run(
             nlp,
             text,
-            ents(UNI, COL, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Zhao Lin"]),
-                 p2=(T.PERSON, ["Qian Bo"])),
+            ents(UNI, COL, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Tao Ran"]),
+                 p2=(T.PERSON, ["Yu Bo"])),
         )
     )
     assert ("p1", "PARTICIPATED_IN", "ev") in rels
@@ -285,7 +285,7 @@ def test_speakers_and_attendees_take_part_in_the_reported_event(nlp):
 def test_unit_of_parent_by_name_and_possessive(nlp):
     text = (
         "The Vocational Section of the Provincial Education Department praised "
-        "Bluefield College's School of Mechanical Engineering."
+        "Bluefield College's School of Robotics."
     )
     rels = triples(
         run(
@@ -295,7 +295,7 @@ def test_unit_of_parent_by_name_and_possessive(nlp):
                 COL,
                 GOV,
                 sec=(T.GOVERNMENT, ["Vocational Section of the Provincial Education Department"]),
-                sch=(T.COLLEGE, ["School of Mechanical Engineering"]),
+                sch=(T.COLLEGE, ["School of Robotics"]),
             ),
         )
     )
@@ -313,11 +313,11 @@ def test_organisation_in_a_place(nlp):
 
 
 def test_relation_carries_its_sentence_and_confidence(nlp):
-    text = "The weather was fine. Zhao Lin, Dean of Bluefield College, opened the session."
-    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Zhao Lin"])))
+    text = "The weather was fine. Tao Ran, Dean of Bluefield College, opened the session."
+    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Tao Ran"])))
     hold = next(r for r in rels if r.type is R.HOLDS_POSITION)
     start, end = hold.sentence
-    assert text[start:end].startswith("Zhao Lin, Dean")
+    assert text[start:end].startswith("Tao Ran, Dean")
     assert 0.0 < hold.confidence <= 1.0
 
 
@@ -342,8 +342,8 @@ def test_config_rejects_confidence_out_of_range():
 def test_config_is_read():
     nlp = load_model()
     nlp.add_pipe("eikg_relations", config={"min_confidence": 0.95})
-    text = "Zhao Lin, Dean of Bluefield College, opened the session."
-    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Zhao Lin"])))
+    text = "Tao Ran, Dean of Bluefield College, opened the session."
+    rels = run(nlp, text, ents(COL, p1=(T.PERSON, ["Tao Ran"])))
     assert rels == []  # pattern confidence is 0.9 by default
 
 
@@ -363,9 +363,9 @@ def test_appointed_to_a_second_post(nlp):
 
 
 def test_names_the_drafts_left_without_a_mention_are_found(nlp):
-    text = "Zhao Lin, Vice President of Redstone University, attended the meeting."
+    text = "Tao Ran, Vice President of Redstone University, attended the meeting."
     drafts = [
-        EntityDraft(id="p1", name="Zhao Lin", type=T.PERSON, mentions=[(0, 8)]),
+        EntityDraft(id="p1", name="Tao Ran", type=T.PERSON, mentions=[(0, 7)]),
         # the entity components typed the university but recorded no mention here
         EntityDraft(id="uni", name="Redstone University", type=T.COLLEGE, mentions=[]),
     ]
@@ -400,22 +400,22 @@ def test_a_blank_line_ends_the_sentence(nlp):
     # no full stop after the first paragraph: the parser may run it into the next one
     text = (
         "The Harbor Innovation Forum was sponsored by Apex Robotics Group\n\n"
-        "Zhao Lin, Vice President of Redstone University, attended the forum."
+        "Tao Ran, Vice President of Redstone University, attended the forum."
     )
-    rels = run(nlp, text, ents(UNI, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Zhao Lin"])))
+    rels = run(nlp, text, ents(UNI, ENT, ev=(T.EVENT, ["Harbor Innovation Forum"]), p1=(T.PERSON, ["Tao Ran"])))
     assert ("ent", "ORGANIZED", "ev") in triples(rels)
     assert ("uni", "ORGANIZED", "ev") not in triples(rels)
     hold = next(r for r in rels if r.type is R.HOLDS_POSITION)
-    assert text[hold.sentence[0] : hold.sentence[1]].startswith("Zhao Lin")
+    assert text[hold.sentence[0] : hold.sentence[1]].startswith("Tao Ran")
 
 
 def test_a_unit_does_not_partner_its_parent(nlp):
     text = (
-        "The training centre was jointly built by Bluefield College, the School of Mechanical "
-        "Engineering and Apex Robotics Group. The School of Mechanical Engineering of Bluefield "
+        "The training centre was jointly built by Bluefield College, the School of "
+        "Robotics and Apex Robotics Group. The School of Robotics of Bluefield "
         "College will run it."
     )
-    sch = (T.COLLEGE, ["School of Mechanical Engineering of Bluefield College", "School of Mechanical Engineering"])
+    sch = (T.COLLEGE, ["School of Robotics of Bluefield College", "School of Robotics"])
     rels = triples(run(nlp, text, ents(COL, ENT, sch=sch)))
     assert ("sch", "PART_OF", "col") in rels
     assert ("col", "PARTNERS_WITH", "sch") not in rels
