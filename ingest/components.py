@@ -69,7 +69,7 @@ class Mention:
 
 def _text(doc: Doc, start: int, end: int) -> str:
     tk = _tokens(doc)
-    return doc.text[tk.idx[start] : tk.idx[end - 1] + len(tk.text[end - 1])]
+    return tk.doc_text[tk.idx[start] : tk.idx[end - 1] + len(tk.text[end - 1])]
 
 
 class _Tokens:
@@ -81,6 +81,7 @@ class _Tokens:
         self.n = len(toks)
         self.text = [t.text for t in toks]
         self.idx = [t.idx for t in toks]
+        self.doc_text = doc.text  # built by joining every token: read it once
         self.lower = [t.lower_ for t in toks]
         self.ws = [t.whitespace_ for t in toks]
         self.tag = [t.tag_ for t in toks]
@@ -93,6 +94,15 @@ class _Tokens:
         self.punct = [t.is_punct for t in toks]
         self.space = [t.is_space for t in toks]
         self.num = [t.like_num for t in toks]
+        self.sent: list[int] = []  # the index of the sentence each token is in
+        self.sent_bounds: list[tuple[int, int]] = []
+        if doc.has_annotation("SENT_START"):
+            for sent in doc.sents:
+                self.sent.extend([len(self.sent_bounds)] * (sent.end - sent.start))
+                self.sent_bounds.append((sent.start, sent.end))
+        else:
+            self.sent = [0] * self.n
+            self.sent_bounds = [(0, self.n)]
 
 
 def _tokens(doc: Doc) -> _Tokens:
@@ -857,7 +867,8 @@ class EntityResolver:
             if not e.unit:
                 continue
             first = min(m.start for m in e.mentions)
-            sent_start = doc[first].sent.start
+            tk = _tokens(doc)
+            sent_start = tk.sent_bounds[tk.sent[first]][0]
             before = [x for s, x in order if sent_start <= s < first]
             if before:
                 e.type = before[-1].type
@@ -884,6 +895,7 @@ class EntityResolver:
             ((m.start, e) for e in ents for m in e.mentions if m.kind != "ref"), key=lambda p: p[0]
         )
         publisher = _publisher(doc, ents)
+        tk = _tokens(doc)
         for m in mentions:
             if m.kind != "ref":
                 continue
@@ -891,7 +903,7 @@ class EntityResolver:
             if m.head in lx.SCHOOL_NOUNS:
                 # "our school" is the publisher; "the college" the one this sentence
                 # has just named, else the publisher
-                sent_start = doc[m.start].sent.start
+                sent_start = tk.sent_bounds[tk.sent[m.start]][0]
                 before = [
                     e for s, e in positions
                     if sent_start <= s < m.start and e.type is EntityType.COLLEGE and e.head in lx.SCHOOL_NOUNS
@@ -1053,28 +1065,31 @@ _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?$")
 
 
 def _event_date_place(doc: Doc, e: _Ent, ents: list[_Ent]) -> tuple[str | None, _Ent | None]:
-    sents = []  # (sentence, token where the event is mentioned in it)
+    tk = _tokens(doc)
+    sents = []  # (sentence bounds, token where the event is mentioned in it)
     for m in sorted(e.mentions, key=lambda m: m.start):
-        s = doc[m.start].sent
+        s = tk.sent_bounds[tk.sent[m.start]]
         if all(s != seen for seen, _ in sents):
             sents.append((s, m.start))
     places = [(mm.start, x) for x in ents if x.type is EntityType.PLACE for mm in x.mentions]
+    dates = [ent for ent in doc.ents if ent.label_ == "DATE"]
     published = doc._.eikg_published
     date = place = fallback = None
-    for s, at in sents:
+    for (s_start, s_end), at in sents:
         if date is None:
             # the date nearest the mention (one before it wins a tie); the
             # publication date only when no other is found ("Posted on ...")
-            for ent in sorted(s.ents, key=lambda x: (abs(x.start - at), x.start > at)):
-                found = parse_date(ent.text, published) if ent.label_ == "DATE" else None
+            inside = [d for d in dates if s_start <= d.start < s_end]
+            for ent in sorted(inside, key=lambda x: (abs(x.start - at), x.start > at)):
+                found = parse_date(ent.text, published)
                 if found and found == published:
                     fallback = fallback or found
                 elif found:
                     date = found
                     break
         if place is None:
-            inside = [x for st, x in sorted(places, key=lambda p: p[0]) if s.start <= st < s.end]
-            place = inside[0] if inside else None
+            here = [x for st, x in sorted(places, key=lambda p: p[0]) if s_start <= st < s_end]
+            place = here[0] if here else None
     return date or fallback, place
 
 
