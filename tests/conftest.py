@@ -40,7 +40,12 @@ def corpus_dir(repo_root: Path) -> Path:
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Settings:
     try:
-        return resolve_settings()
+        settings = resolve_settings()
+        if settings.local:
+            # start it now (harmless when running): it may not be on the default port
+            manager.start()
+            settings = resolve_settings()
+        return settings
     except EikgError as err:
         pytest.fail(f"no Neo4j to test against: {err}", pytrace=False)
 

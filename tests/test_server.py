@@ -12,7 +12,9 @@ import shutil
 import socket
 import stat
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
@@ -27,6 +29,18 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def _held(port: int) -> Iterator[None]:
+    """Make sure port is taken for a while: by us, unless someone holds it already."""
+    with socket.socket() as holder:
+        try:
+            holder.bind(("127.0.0.1", port))
+            holder.listen()
+        except OSError:
+            pass  # taken already, which is all we need
+        yield
 
 
 @pytest.fixture
@@ -54,7 +68,7 @@ def test_password_file_is_readable_by_the_user_only():
     assert len(manager.read_password()) >= 20
 
 
-def test_stop_then_start_keeps_the_data(private_store):
+def test_stop_then_start_keeps_the_data(private_store, monkeypatch):
     port = _free_port()
     # Two callers at once (as several `eikg` commands may be): one starts it, the
     # other waits for that start and says it is already running.
@@ -71,7 +85,14 @@ def test_stop_then_start_keeps_the_data(private_store):
     assert "not running" in manager.stop(private_store)
     assert not manager.status(store=private_store).running
 
-    manager.start(port=port, store=private_store, **SMALL)
+    # Restart without asking for a port while the default one is taken (here or
+    # by another server): a free port is used and the run state names it.
+    monkeypatch.delenv("EIKG_NEO4J_PORT", raising=False)
+    with _held(manager.DEFAULT_PORT):
+        summary = manager.start(store=private_store, **SMALL)
+    port = manager.running_port(private_store)
+    assert port != manager.DEFAULT_PORT
+    assert f"bolt://127.0.0.1:{port} (port {manager.DEFAULT_PORT} was taken)" in summary
     with connect(_settings(port)) as driver:
         records, _, _ = driver.execute_query("MATCH (n:Kept) RETURN n.name AS name")
     assert [r["name"] for r in records] == ["Example Institute"]

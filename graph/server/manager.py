@@ -296,6 +296,12 @@ def _port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 # -- start / stop / status -------------------------------------------------------
 
 
@@ -310,8 +316,11 @@ def start(
     """Run the local Neo4j in the background and wait until Bolt answers.
 
     Harmless when the store is already served: says so and returns. Safe
-    against concurrent callers (a lock file in the store). Returns a summary.
+    against concurrent callers (a lock file in the store). When no port was
+    asked for (neither ``port`` nor EIKG_NEO4J_PORT) and 7687 is taken, a free
+    port is used and named in the summary. Returns a summary.
     """
+    chosen = port is not None or bool(os.environ.get("EIKG_NEO4J_PORT"))
     port = default_port() if port is None else port
     store = Path(store or default_store()).resolve()
     with _locked(store):
@@ -328,11 +337,17 @@ def start(
         password_path = password_file()
         if not password_path.is_file():
             raise ServerError(f"no password file at {password_path}; run `eikg neo4j install`")
+        note = ""
         if _port_in_use(port):
-            raise ServerError(
-                f"port {port} on 127.0.0.1 is already taken by another program; "
-                "choose another with --port or EIKG_NEO4J_PORT"
-            )
+            if chosen:
+                raise ServerError(
+                    f"port {port} on 127.0.0.1 is already taken by another program; "
+                    "choose another with --port or EIKG_NEO4J_PORT"
+                )
+            # Nobody asked for 7687 in particular (another Neo4j may hold it):
+            # take a free port; clients find it in this store's run state.
+            taken, port = port, _free_port()
+            note = f" (port {taken} was taken)"
         (store / _READY_FILE).unlink(missing_ok=True)
         log = log_path(store)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -376,7 +391,7 @@ def start(
         elapsed = time.monotonic() - began
         return (
             f"Neo4j {installed_version()} started (pid {process.pid}) on "
-            f"bolt://127.0.0.1:{port}, store {store}, in {elapsed:.1f}s"
+            f"bolt://127.0.0.1:{port}{note}, store {store}, in {elapsed:.1f}s"
         )
 
 
