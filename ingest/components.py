@@ -193,6 +193,11 @@ class NameFinder:
             i = last + 1
 
 
+def _headline_verb(low: str) -> bool:
+    """"Leads", "Signs", "Holds": a headline's verb in the third person."""
+    return low.endswith("s") and low[:-1] in lx.HEADLINE_VERBS or low[:-2] in lx.HEADLINE_VERBS and low.endswith("es")
+
+
 def _mute_shouting_lines(tk: _Tokens) -> None:
     """A line in capitals ("KESTREL UNIVERSITY SIGNS DEAL") is not a run of
     acronyms: its words are lower-cased for the name finder."""
@@ -299,9 +304,12 @@ class _Analysis:
         if self.in_headline:
             cuts = [
                 i for i in range(start + 1, end)
-                if tk.tag[i] in ("VBD", "VBZ", "VBP", "VBG", "VBN") and tk.lower[i] not in lx.HEAD_TYPES
+                if (tk.tag[i] in ("VBD", "VBZ", "VBP", "VBG", "VBN") or _headline_verb(tk.lower[i]))
+                and tk.lower[i] not in lx.HEAD_TYPES
                 and tk.text[i - 1] != "-" and tk.lower[i - 1] not in lx.CONNECTORS
             ]
+            if start > 0 and tk.lower[start - 1] == "to" and tk.lower[start] in lx.HEADLINE_VERBS:
+                cuts.insert(0, start)  # "Delegation to Visit X"
             bounds = [start, *cuts, end]
             for a, b in zip(bounds, bounds[1:]):
                 a = a + 1 if a in cuts else a
@@ -481,6 +489,8 @@ class _Analysis:
                 m.type = parent.type
             if m.type is EntityType.PLACE and head in lx.GOVERNMENT_UNIT_HEADS:
                 m.type = EntityType.GOVERNMENT
+        elif head == "committee" and words & lx.PARTY_WORDS:
+            m.type = EntityType.GOVERNMENT  # "CPC X Municipal Committee"
         elif head in lx.GOVERNMENT_UNIT_HEADS:
             remit = h + 2 < end and tk.lower[h + 1] == "of" and tk.lower[h + 2] in lx.PUBLIC_REMITS
             # "Fernvale Education Department": a place's department of a public remit
@@ -582,6 +592,12 @@ class _Analysis:
             return None
         if label == "PERSON" and any(tk.text[i].isupper() and len(tk.text[i]) > 1 for i in range(start, end)):
             label = "ORG"
+        if label == "PERSON" and end - start == 1:
+            # a lone word NER calls a person ("Delegation"): only a surname of a
+            # person named in full elsewhere ("said Carter")
+            m = Mention(start, end, None, kind="bare", head=tk.lower[start])
+            self.out.append(m)
+            return m
         if label in _NER_TYPES and count * 2 > end - start and not nested:
             m = Mention(start, end, _NER_TYPES[label], head=tk.lower[end - 1])
             self.out.append(m)
@@ -919,7 +935,10 @@ class EntityResolver:
             else:
                 before = [e for s, e in positions if s < m.start and e.head == m.head]
                 if not before and m.head in ("company", "firm", "enterprise"):
-                    before = [e for s, e in positions if s < m.start and e.type is EntityType.ENTERPRISE]
+                    before = [
+                        e for s, e in positions
+                        if s < m.start and e.type is EntityType.ENTERPRISE and e.head not in _PREFIX_UNITS
+                    ]
                 target = before[-1] if before else None
             if target is not None and id(target) in first:
                 target.mentions.append(m)

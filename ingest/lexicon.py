@@ -201,3 +201,17 @@ PUBLIC_REMITS = frozenset(
 
 #: First words of a parenthesis that names an alias: "(hereinafter referred to as X)".
 ALIAS_OPENERS = frozenset({"hereinafter", "referred", "abbreviated", "short", "called", "known"})
+
+#: Verbs of headlines ("X Signs Agreement with Y", "Delegation to Visit Y"),
+#: which title case makes look like parts of a name.
+HEADLINE_VERBS = frozenset(
+    """
+    visit sign hold attend launch host promote build deepen explore discuss join open receive
+    win establish strengthen boost serve help support train create develop lead sign unveil
+    hold welcome meet award celebrate conclude start inaugurate kick release announce reach
+    deliver carry conduct organize organise participate partner team co-host cooperate
+    """.split()
+)
+
+#: Words that make a committee a party or government body.
+PARTY_WORDS = frozenset({"cpc", "party", "municipal", "provincial", "county", "district", "standing"})

@@ -317,3 +317,21 @@ def test_hereinafter_referred_to_as_defines_an_alias(nlp):
     assert company.aliases == ["Kestrel Power"]
     assert "Kestrel Power" not in ents
     assert [text[a:b] for a, b in company.mentions][-1] == "Kestrel Power"
+
+
+def test_headline_verbs_people_units_and_party_committees(nlp):
+    text = (
+        "Vice President Li Ming Leads Delegation to Visit Kestrel Heavy Industry Group\n\n"
+        "On March 8, Li Ming led a delegation to visit Kestrel Heavy Industry Group. Sun Jie, Director "
+        "of its Human Resources Department, received the delegation. Li Ming thanked the company. "
+        "The CPC Kestrel Municipal Committee supported the project."
+    )
+    ents, _ = entities(nlp, text)
+    assert set(ents) == {
+        "Li Ming", "Kestrel Heavy Industry Group", "Sun Jie", "Human Resources Department",
+        "CPC Kestrel Municipal Committee",
+    }
+    group = ents["Kestrel Heavy Industry Group"]
+    assert "the company" in [text[a:b] for a, b in group.mentions]
+    assert ents["Human Resources Department"].type is EntityType.ENTERPRISE
+    assert ents["CPC Kestrel Municipal Committee"].type is EntityType.GOVERNMENT
