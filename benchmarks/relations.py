@@ -37,7 +37,7 @@ def locate(text: str, entities: list[dict]) -> dict[str, list[tuple[int, int]]]:
     found = []
     for e in entities:
         for name in {e["name"], *e["aliases"]}:
-            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, flags=re.IGNORECASE):
                 found.append((m.start(), m.end(), e["id"]))
     found.sort(key=lambda s: (s[0] - s[1], s[0]))
     taken = bytearray(len(text))

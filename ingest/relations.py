@@ -495,6 +495,11 @@ class _DocRelations:
             sent_words = {t.lower_ for t in self.toks[self.sents[sent].start : self.sents[sent].end]}
             if generic or sent_words & cue.EVENT_NOUNS or sent_words & {"it", "which"}:
                 return self.main_event, sent
+        if wanted == (ALLIANCE,):
+            # "This Alliance is led by X": the alliance the article named last, if only one
+            named = {m.ent.id for m in self.mentions if m.type is ALLIANCE and m.start < self.sents[sent].start}
+            if len(named) == 1:
+                return named.pop(), sent
         return None
 
     # ------------------------------------------------------------------ HOLDS_POSITION

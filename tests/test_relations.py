@@ -421,3 +421,15 @@ def test_a_unit_does_not_partner_its_parent(nlp):
     assert ("col", "PARTNERS_WITH", "sch") not in rels
     assert ("col", "PARTNERS_WITH", "ent") in rels
     assert ("ent", "PARTNERS_WITH", "sch") in rels
+
+
+def test_a_generic_alliance_subject_is_the_alliance_named_earlier(nlp):
+    text = (
+        "Redstone University will help establish the Coastal Robotics Alliance. "
+        "Its goals were discussed at length by the guests. "
+        "The teachers also toured the new laboratories. "
+        "This Alliance is led by Redstone University."
+    )
+    rels = triples(run(nlp, text, ents(UNI, al=(T.ALLIANCE, ["Coastal Robotics Alliance"]))))
+    assert ("uni", "LEADS", "al") in rels
+    assert ("uni", "MEMBER_OF", "al") in rels
