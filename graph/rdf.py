@@ -104,7 +104,7 @@ def _date(value: Any) -> Literal | None:
     return _date_literal(str(value)[:10])
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # bounded: memory must not grow with the graph
 def _date_literal(text: str) -> Literal | None:
     # Cached: typed literals are costly to build in rdflib and dates repeat a lot.
     try:
@@ -128,12 +128,35 @@ def _confidence(value: Any) -> Literal | None:
     return _decimal_literal(round(min(1.0, max(0.0, float(value))), 4))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _decimal_literal(number: float) -> Literal:
     return Literal(Decimal(str(number)), datatype=XSD.decimal)
 
 
 # --- rows -> quads (pure) -----------------------------------------------------------------
+
+# Terms looked up once: DefinedNamespace attribute access is slow in tight loops.
+T_Article = EIKG.Article
+T_Position = EIKG.Position
+T_Statement = EIKG.Statement
+T_alias = EIKG.alias
+T_confidence = EIKG.confidence
+T_contentHash = EIKG.contentHash
+T_date = EIKG.date
+T_entityType = EIKG.entityType
+T_evidence = EIKG.evidence
+T_firstSeen = EIKG.firstSeen
+T_headline = EIKG.headline
+T_id = EIKG.id
+T_key = EIKG.key
+T_lastSeen = EIKG.lastSeen
+T_mentions = EIKG.mentions
+T_name = EIKG.name
+T_published = EIKG.published
+T_publisher = EIKG.publisher
+T_source = EIKG.source
+T_title = EIKG.title
+T_url = EIKG.url
 
 _CLASS = {t.value: c for t, c in vocabulary().entity_classes.items()}
 _PROPERTY = {vocabulary().relationship_types[t]: p for t, p in vocabulary().relation_properties.items()}
@@ -160,13 +183,13 @@ def entity_quads(row: dict[str, Any]) -> Iterator[Quad]:
     yield from _present(
         e,
         [
-            (EIKG.key, _string(row["key"])),
-            (EIKG.name, _string(row.get("name")) or _string(row["key"])),
-            (EIKG.entityType, Literal(kind)),
-            *((EIKG.alias, _string(a)) for a in sorted(set(row.get("aliases") or ()))),
-            (EIKG.date, _date(row.get("date")) if kind == EntityType.EVENT.value else None),
-            (EIKG.firstSeen, _date(row.get("firstSeen"))),
-            (EIKG.lastSeen, _date(row.get("lastSeen"))),
+            (T_key, _string(row["key"])),
+            (T_name, _string(row.get("name")) or _string(row["key"])),
+            (T_entityType, Literal(kind)),
+            *((T_alias, _string(a)) for a in sorted(set(row.get("aliases") or ()))),
+            (T_date, _date(row.get("date")) if kind == EntityType.EVENT.value else None),
+            (T_firstSeen, _date(row.get("firstSeen"))),
+            (T_lastSeen, _date(row.get("lastSeen"))),
         ],
     )
 
@@ -174,21 +197,21 @@ def entity_quads(row: dict[str, Any]) -> Iterator[Quad]:
 def article_quads(row: dict[str, Any]) -> Iterator[Quad]:
     """One article (row: id, url, title, published, publisher, contentHash, mentions)."""
     a = article_iri(row["id"])
-    yield (a, RDF.type, EIKG.Article, None)
+    yield (a, RDF.type, T_Article, None)
     url = row.get("url")
     yield from _present(
         a,
         [
-            (EIKG.id, _string(row["id"])),
-            (EIKG.url, Literal(str(url), datatype=XSD.anyURI) if url else None),
-            (EIKG.headline, _string(row.get("title"))),
-            (EIKG.published, _date(row.get("published"))),
-            (EIKG.publisher, _string(row.get("publisher"))),
-            (EIKG.contentHash, _string(row.get("contentHash"))),
+            (T_id, _string(row["id"])),
+            (T_url, Literal(str(url), datatype=XSD.anyURI) if url else None),
+            (T_headline, _string(row.get("title"))),
+            (T_published, _date(row.get("published"))),
+            (T_publisher, _string(row.get("publisher"))),
+            (T_contentHash, _string(row.get("contentHash"))),
         ],
     )
     for key in row.get("mentions") or ():
-        yield (a, EIKG.mentions, entity_iri(key), None)
+        yield (a, T_mentions, entity_iri(key), None)
 
 
 def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
@@ -208,28 +231,28 @@ def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
     evidence_sources = list(row.get("evidenceSources") or ())
 
     yield (h, prop, t, None)
-    yield (st, RDF.type, EIKG.Statement, None)
+    yield (st, RDF.type, T_Statement, None)
     yield (st, RDF.subject, h, None)
     yield (st, RDF.predicate, prop, None)
     yield (st, RDF.object, t, None)
     for s in sources:
-        yield (st, EIKG.source, article_iri(s), None)
+        yield (st, T_source, article_iri(s), None)
     for sentence in dict.fromkeys(evidence):
-        yield (st, EIKG.evidence, Literal(sentence), None)
+        yield (st, T_evidence, Literal(sentence), None)
     yield from _present(
         st,
         [
-            (EIKG.confidence, _confidence(row.get("confidence"))),
-            (EIKG.firstSeen, _date(row.get("firstSeen"))),
-            (EIKG.lastSeen, _date(row.get("lastSeen"))),
+            (T_confidence, _confidence(row.get("confidence"))),
+            (T_firstSeen, _date(row.get("firstSeen"))),
+            (T_lastSeen, _date(row.get("lastSeen"))),
         ],
     )
     if rel_type == RelationType.HOLDS_POSITION.value:
         pos = position_iri(row["head"], row["tail"])
-        yield (pos, RDF.type, EIKG.Position, None)
+        yield (pos, RDF.type, T_Position, None)
         yield (pos, ORG.member, h, None)
         yield (pos, ORG.organization, t, None)
-        yield from _present(pos, [(EIKG.title, _string(row.get("title")))])
+        yield from _present(pos, [(T_title, _string(row.get("title")))])
         yield (pos, PROV.wasDerivedFrom, st, None)
 
     # Named graph per article: the fact it states and the sentences it states it in.
@@ -238,7 +261,7 @@ def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
         yield (h, prop, t, g)
         for sentence, source in zip(evidence, evidence_sources):
             if source == s:
-                yield (st, EIKG.evidence, Literal(sentence), g)
+                yield (st, T_evidence, Literal(sentence), g)
 
 
 # --- reading Neo4j ------------------------------------------------------------------------
@@ -248,17 +271,35 @@ def _cypher(name: str) -> str:
     return resources.files("eikg.graph").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
 
 
+#: Column order of each export query's rows (see graph/export_*.cypher).
+_EXPORTS = (
+    ("export_entities", ("key", "name", "type", "aliases", "date", "firstSeen", "lastSeen")),
+    ("export_articles", ("id", "url", "title", "published", "publisher", "contentHash", "mentions")),
+    (
+        "export_relations",
+        ("head", "type", "tail", "sources", "evidence", "evidenceSources", "firstSeen",
+         "lastSeen", "title", "confidence"),
+    ),
+)
+
+
 def iter_quads(driver: neo4j.Driver, *, database: str | None = None) -> Iterator[Quad]:
-    """Every quad of the graph, streamed from Neo4j: entities, articles, relationships."""
-    steps = (
-        ("export_entities", entity_quads),
-        ("export_articles", article_quads),
-        ("export_relations", relation_quads),
-    )
+    """Every quad of the graph, streamed from Neo4j: entities, articles, relationships.
+
+    Rows arrive in chunks of a few thousand (one record each) and are converted
+    chunk by chunk, so memory holds one chunk, not the graph.
+    """
+    convert = {
+        "export_entities": entity_quads,
+        "export_articles": article_quads,
+        "export_relations": relation_quads,
+    }
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        for name, convert in steps:
+        for name, columns in _EXPORTS:
+            to_quads = convert[name]
             for record in session.run(_cypher(name)):
-                yield from convert(record.data())
+                for row in record["chunk"]:
+                    yield from to_quads(dict(zip(columns, row)))
 
 
 def to_dataset(quads: Iterable[Quad]) -> Dataset:
