@@ -873,18 +873,21 @@ class EntityResolver:
 
     def _type_units(self, doc: Doc, ents: list[_Ent]) -> None:
         """A unit named without its parent takes the type of the organisation the
-        sentence names before it, else of the main college."""
+        sentence names before it ("its X Department": the one named last), else
+        of the main college."""
         order = sorted(
             ((m.start, e) for e in ents for m in e.mentions if e.type in _ORG_LIKE and not e.unit),
             key=lambda x: x[0],
         )
         main = _main_college(ents)
+        tk = _tokens(doc)
         for e in ents:
             if not e.unit:
                 continue
             first = min(m.start for m in e.mentions)
-            tk = _tokens(doc)
             sent_start = tk.sent_bounds[tk.sent[first]][0]
+            if first > 0 and tk.lower[first - 1] in ("its", "their"):
+                sent_start = 0
             before = [x for s, x in order if sent_start <= s < first]
             if before:
                 e.type = before[-1].type
