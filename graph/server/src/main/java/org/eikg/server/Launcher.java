@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -125,7 +126,7 @@ public final class Launcher {
     }
 
     private static void log(String message) {
-        System.out.println("eikg-server: " + message);
+        System.out.println(Instant.now() + " eikg-server: " + message);
         System.out.flush();
     }
 }
