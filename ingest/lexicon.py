@@ -117,7 +117,10 @@ NOT_NAMES = frozenset(
      "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
      "saturday", "sunday", "i", "we", "our", "they", "he", "she", "it", "this", "these", "those",
      "that", "there", "picture", "photo", "update", "updated", "posted", "written", "edited",
-     "translated", "source", "resource", "article", "publish", "time", "by", "text"}
+     "translated", "source", "resource", "article", "publish", "time", "by", "text", "copyright",
+     "home", "news", "contact", "about", "share", "print", "close", "email", "editor", "reporter",
+     "next", "previous", "back", "top", "more", "related", "click", "login", "register", "menu",
+     "search", "tags", "keywords", "views", "comments", "author", "reviewer", "proofreader"}
 )
 
 #: Acronyms that name no organisation.

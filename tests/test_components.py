@@ -335,3 +335,12 @@ def test_headline_verbs_people_units_and_party_committees(nlp):
     assert "the company" in [text[a:b] for a, b in group.mentions]
     assert ents["Human Resources Department"].type is EntityType.ENTERPRISE
     assert ents["CPC Kestrel Municipal Committee"].type is EntityType.GOVERNMENT
+
+
+def test_page_furniture_is_not_a_name(nlp):
+    text = (
+        "Home | News | Contact Us\nKestrel University signed a deal with Harlow Group.\n"
+        "Editor: Li Na\nCopyright 2024 Kestrel University. All Rights Reserved."
+    )
+    ents, _ = entities(nlp, text)
+    assert set(ents) == {"Kestrel University", "Harlow Group", "Li Na"}
