@@ -166,6 +166,14 @@ def test_eval_command_reports_a_missing_article_as_one_line(tmp_path):
     assert len(result.output.strip().splitlines()) == 1
 
 
+def test_eval_command_reports_an_unknown_model_as_one_line(tmp_path):
+    path = _tiny_gold(tmp_path)
+    result = CliRunner().invoke(app, ["eval", str(path), "--model", "no_such_model_xyz"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert "no_such_model_xyz" in result.output
+
+
 @pytest.fixture(scope="module")
 def dev_scores():
     return evaluate(DEV_GOLD)
