@@ -743,7 +743,7 @@ class ReferenceFinder:
             return None  # "workshop resonance": the event word is not the head
         end = i + 1
         if end + 1 < tk.n and tk.lower[end] == "of" and tk.text[end + 1][:1].islower():
-            x = end + 1
+            x = end + 2 if tk.lower[end + 1] == "the" else end + 1  # "... of the cooperation agreement"
             while x < tk.n and tk.text[x][:1].islower() and tk.tag[x] in ("JJ", "JJR", "JJS", "NN", "NNS", "VBG"):
                 x += 1
             if x > end + 1 and tk.tag[x - 1] in ("NN", "NNS"):

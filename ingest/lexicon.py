@@ -115,7 +115,7 @@ CONNECTORS = frozenset({"of", "and", "for", "on", "in", "with", "the", "&", "at"
 NOT_NAMES = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-     "saturday", "sunday", "i", "we", "our", "they", "he", "she", "it", "this", "these", "those",
+     "saturday", "sunday", "i", "we", "our", "they", "it", "this", "these", "those",
      "that", "there", "picture", "photo", "update", "updated", "posted", "written", "edited",
      "translated", "source", "resource", "article", "publish", "time", "by", "text", "copyright",
      "home", "news", "contact", "about", "share", "print", "close", "email", "editor", "reporter",

@@ -344,3 +344,17 @@ def test_page_furniture_is_not_a_name(nlp):
     )
     ents, _ = entities(nlp, text)
     assert set(ents) == {"Kestrel University", "Harlow Group", "Li Na"}
+
+
+def test_he_as_a_surname_and_a_description_with_of_the(nlp):
+    text = (
+        "On May 20, the signing ceremony of the strategic cooperation agreement was held. Present were "
+        "Chen Yu, President of Birch University, and He Lin, General Manager of Harlow Group. "
+        "He Lin said Harlow Group will offer internships."
+    )
+    ents, _ = entities(nlp, text)
+    assert ents["He Lin"].type is EntityType.PERSON
+    assert len(ents["He Lin"].mentions) == 2
+    assert "Lin" not in ents
+    event = ents["signing ceremony of the strategic cooperation agreement"]
+    assert event.date == "2024-05-20"
