@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from spacy.language import Language
@@ -113,8 +114,11 @@ def _lemma(tok: Token) -> str:
     low = tok.lower_
     if low in _IRREGULAR:
         return _IRREGULAR[low]
-    if tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+    pos = tok.pos_
+    if pos in ("VERB", "AUX", "NOUN", "ADJ"):
         return tok.lemma_.lower()
+    if pos != "PROPN" or not low.isalpha():
+        return low
     # title-cased verbs in headlines are often tagged PROPN: undo the inflection
     for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):
         if low.endswith(suffix) and len(low) > len(suffix) + 2:
@@ -122,6 +126,7 @@ def _lemma(tok: Token) -> str:
     return low
 
 
+@lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     text = _SPACE_RE.sub(" ", text.replace("\u00a0", " ")).strip().lower()
     if text.startswith("the "):
@@ -195,7 +200,7 @@ class _DocRelations:
             key=lambda m: m.start,
         )
         self.toks: list[Token] = list(doc)
-        self.lem = [_lemma(t) for t in self.toks]
+        self.lem: list[str | None] = [None] * len(self.toks)  # filled on demand
         self.sents: list[Span] = _sentences(doc, self.toks)
         self.sent_of = [0] * len(doc)
         for k, s in enumerate(self.sents):
@@ -310,8 +315,14 @@ class _DocRelations:
         """The lower-case text of token ``i``, or "" outside the doc (no wrap-around)."""
         return self.toks[i].lower_ if 0 <= i < len(self.toks) else ""
 
+    def lem_at(self, i: int) -> str:
+        lem = self.lem[i]
+        if lem is None:
+            lem = self.lem[i] = _lemma(self.toks[i])
+        return lem
+
     def lem_of(self, tok: Token) -> str:
-        return self.lem[tok.i]
+        return self.lem_at(tok.i)
 
     def mention_at(self, i: int) -> _Mention | None:
         return self.owner[i] if 0 <= i < len(self.doc) else None
@@ -360,7 +371,7 @@ class _DocRelations:
                 i = m.end
                 continue
             tok = self.toks[i]
-            if self.lem[i] in _ROLE_VERBS and tok.pos_ in ("VERB", "ADJ", "AUX"):
+            if self.lem_at(i) in _ROLE_VERBS and tok.pos_ in ("VERB", "ADJ", "AUX"):
                 break
             if _clause_verb(tok) and tok.lower_ not in ("including", "include", "includes"):
                 if tok.dep_ == "relcl" or (i > 0 and self.low(i - 1) in ("that", "which")):
@@ -749,7 +760,7 @@ class _DocRelations:
                     return None
                 i = m.end
                 continue
-            if self.lem[i] in cue.APPOINT_VERBS and self.toks[i].pos_ in _VERB_POS:
+            if self.lem_at(i) in cue.APPOINT_VERBS and self.toks[i].pos_ in _VERB_POS:
                 break
             i += 1
         else:
