@@ -919,7 +919,10 @@ class EntityResolver:
             if m.kind != "ref":
                 continue
             target = None
-            if m.head in lx.SCHOOL_NOUNS:
+            named = [e for s, e in positions if s < m.start and e.head == m.head]
+            if m.head in ("institute", "academy") and named and doc[m.end - 1].text[:1].isupper():
+                target = named[-1]  # "the Institute": research institutes are not schools
+            elif m.head in lx.SCHOOL_NOUNS:
                 # "our school" is the publisher; "the college" the one this sentence
                 # has just named, else the publisher
                 sent_start = tk.sent_bounds[tk.sent[m.start]][0]

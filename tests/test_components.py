@@ -358,3 +358,15 @@ def test_he_as_a_surname_and_a_description_with_of_the(nlp):
     assert "Lin" not in ents
     event = ents["signing ceremony of the strategic cooperation agreement"]
     assert event.date == "2024-05-20"
+
+
+def test_the_institute_is_the_research_institute_named_before(nlp):
+    text = (
+        "Kestrel University hosted Wang Li of the Birch Energy Research Institute. The Institute will "
+        "open a lab. The university thanked her."
+    )
+    ents, _ = entities(nlp, text)
+    institute = ents["Birch Energy Research Institute"]
+    assert institute.type is EntityType.ORGANIZATION
+    assert "The Institute" in [text[a:b] for a, b in institute.mentions]
+    assert "The university" in [text[a:b] for a, b in ents["Kestrel University"].mentions]
