@@ -60,7 +60,11 @@ def run_analysis(g: nx.MultiDiGraph, name: str, **args: Any) -> QueryResult:
     if name == "recommend":
         key = analysis.find_node(g, args["entity"])
         recs = analysis.recommend(g, key, limit=args.get("limit", 10))
-        return QueryResult(["key", "name", "type", "score", "reasons"], [r.row() for r in recs])
+        notes = [] if recs else [
+            f"no suggestion: {key} shares no partner, alliance or event with an organisation "
+            "it does not already partner with"
+        ]
+        return QueryResult(["key", "name", "type", "score", "reasons"], [r.row() for r in recs], notes)
     raise QueryError(f"unknown analysis {name!r}: use one of {', '.join(ANALYSES)}")
 
 
