@@ -619,6 +619,12 @@ class _DocRelations:
                     j = m.start - 1
                 break
             tok = self.toks[j]
+            if tok.lower_ in ("'s", "’s") and j - 1 >= sent.start:
+                # "ACME University's president Li Hua"
+                m = self.owner[j - 1]
+                if m is not None and m.type in ORG and org is None:
+                    org = m
+                break
             if not self._is_titleish(tok):
                 break
             if tok.lower_ in ("and", "&") and (j - 1 < sent.start or self.owner[j - 1] is not None):
@@ -1076,6 +1082,16 @@ class _DocRelations:
                     m = self.mention_at(verb.i + 2)
                     if m is not None and m.type in ORG:
                         visited.append(m.ent.id)
+                if visited:
+                    visitors = self.subject_mentions(verb)
+            elif lemma in ("pay", "make", "conduct", "lead") and any(
+                self.low(c.i) in ("visit", "visits", "trip", "tour") for c in verb.children if c.dep_ in ("dobj", "obj")
+            ):
+                # "X paid a visit to Y", "X led a study tour to Y"
+                for c in verb.subtree:
+                    if c.i > verb.i and c.lower_ in ("to", "at") and self.owner[c.i] is None:
+                        visited.extend(m.ent.id for m in self.window(c.i + 1, ORG))
+                        break
                 if visited:
                     visitors = self.subject_mentions(verb)
             elif lemma in cue.RECEIVE_VERBS:

@@ -433,3 +433,27 @@ def test_a_generic_alliance_subject_is_the_alliance_named_earlier(nlp):
     rels = triples(run(nlp, text, ents(UNI, al=(T.ALLIANCE, ["Coastal Robotics Alliance"]))))
     assert ("uni", "LEADS", "al") in rels
     assert ("uni", "MEMBER_OF", "al") in rels
+
+
+def test_possessive_title_before_name(nlp):
+    rels = run(
+        nlp,
+        "Bluefield College's president Meng Tao opened the new laboratory.",
+        ents(COL, p1=(T.PERSON, ["Meng Tao"])),
+    )
+    assert ("p1", "HOLDS_POSITION", "col") in triples(rels)
+    assert titles(rels)[("p1", "col")] == "president"
+
+
+def test_paid_a_visit_to(nlp):
+    text = "Tang Wei, Dean of Bluefield College, paid a visit to Apex Robotics Group on Monday."
+    rels = triples(run(nlp, text, ents(COL, ENT, p1=(T.PERSON, ["Tang Wei"]))))
+    assert ("p1", "VISITED", "ent") in rels
+    assert ("col", "VISITED", "ent") in rels
+
+
+def test_delegation_hosted(nlp):
+    text = "Redstone University hosted a delegation from Apex Robotics Group led by Tang Wei."
+    rels = triples(run(nlp, text, ents(UNI, ENT, p1=(T.PERSON, ["Tang Wei"]))))
+    assert ("ent", "VISITED", "uni") in rels
+    assert ("p1", "VISITED", "uni") in rels
