@@ -790,8 +790,16 @@ def _key(text: str) -> str:
     return normalise_name(text)
 
 
-def _bag(text: str) -> frozenset[str]:
-    return frozenset(w for w in _key(text).split() if w not in lx.CONNECTORS)
+def _bag(text: str, t: EntityType | None = None) -> frozenset[str]:
+    """The words of a name in any order ("Education Department of X" is "Department
+    of Education of X"); a college's without its school word ("X Education
+    College", "X University of Education"), when two or more words remain."""
+    words = frozenset(w for w in _key(text).split() if w not in lx.CONNECTORS)
+    if t is EntityType.COLLEGE:
+        rest = words - lx.SCHOOL_NOUNS - {"university", "universities"}
+        if len(rest) >= 2 and len(words) - len(rest) == 1:
+            return rest
+    return words
 
 
 class EntityResolver:
@@ -835,7 +843,7 @@ class EntityResolver:
             k = _key(text)
             if not k:
                 continue
-            e = index.get(k) or (bags.get(_bag(text)) if m.type not in (None, EntityType.PERSON) else None)
+            e = index.get(k) or (bags.get(_bag(text, m.type)) if m.type not in (None, EntityType.PERSON) else None)
             if e is None and m.kind == "acronym":
                 e = _acronym_owner(text, ents)
             if e is None and m.type is not EntityType.PLACE:
@@ -850,7 +858,7 @@ class EntityResolver:
                 if m.kind == "org":
                     m.type = self.headless_org_type
                 e = new(m, text, m.type if m.kind != "acronym" else None)
-                bags.setdefault(_bag(text), e)
+                bags.setdefault(_bag(text, e.type), e)
             attach(e, m, text)
             for extra in (*m.parts, *([m.alias] if m.alias else [])):
                 if extra and _key(extra) not in index:

@@ -370,3 +370,16 @@ def test_the_institute_is_the_research_institute_named_before(nlp):
     assert institute.type is EntityType.ORGANIZATION
     assert "The Institute" in [text[a:b] for a, b in institute.mentions]
     assert "The university" in [text[a:b] for a, b in ents["Kestrel University"].mentions]
+
+
+def test_one_college_named_with_different_school_words(nlp):
+    text = (
+        "Liu Qing, Secretary of Fernvale Teachers College, visited Kestrel University. Liu Qing "
+        "introduced Fernvale Teachers University and its research. Kestrel Institute of Technology "
+        "and Kestrel University are different schools."
+    )
+    ents, _ = entities(nlp, text)
+    college = ents["Fernvale Teachers College"]
+    assert college.aliases == ["Fernvale Teachers University"]
+    assert "Fernvale Teachers University" not in ents
+    assert {"Kestrel University", "Kestrel Institute of Technology"} <= set(ents)
