@@ -1029,9 +1029,16 @@ class _DocRelations:
                             owner = m.ent.id
                         elif c.lower_ in ("our", "its"):
                             owner = self.speaker_org(k)
-                if owner is not None:
+                owners = [owner] if owner is not None else []
+                if not owners and self.low(tok.i - 1) == "in":
+                    # "X launched the programme in partnership with Y"
+                    verb = tok.head
+                    while verb.pos_ not in _VERB_POS and verb.head is not verb:
+                        verb = verb.head
+                    owners = self.actors(self.subject_mentions(verb), k) if verb.pos_ in _VERB_POS else []
+                for a in owners:
                     for b in others:
-                        self.add(owner, R.PARTNERS_WITH, b, k, conf)
+                        self.add(a, R.PARTNERS_WITH, b, k, conf)
             elif low in cue.PARTNER_LIST_NOUNS or (tok.pos_ in ("NOUN", "ADJ") and lemma in cue.PARTNER_LIST_NOUNS):
                 # "partners include A, B and C": each listed one partners the article's organisation
                 for j in range(tok.i + 1, min(sent.end, tok.i + 6)):

@@ -457,3 +457,9 @@ def test_delegation_hosted(nlp):
     rels = triples(run(nlp, text, ents(UNI, ENT, p1=(T.PERSON, ["Tang Wei"]))))
     assert ("ent", "VISITED", "uni") in rels
     assert ("p1", "VISITED", "uni") in rels
+
+
+def test_in_partnership_with(nlp):
+    text = "Bluefield College launched the welding programme in partnership with Apex Robotics Group."
+    rels = triples(run(nlp, text, ents(COL, ENT)))
+    assert ("col", "PARTNERS_WITH", "ent") in rels
