@@ -1063,8 +1063,12 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
         if m.type not in (None, EntityType.PERSON) and m.head != e.head:
             continue
         if e.head in _PREFIX_UNITS:
-            # a unit's short name drops only its parent: "X Section" of "X Section of Y"
-            if full[: len(words)] == words and full[len(words)] in ("of", "at"):
+            # a unit's short name drops only its parent: "X Section" of "X Section of Y";
+            # but one sentence naming both means two units ("the HR Department, and
+            # ... the HR Department of the subsidiary")
+            tk = _tokens(doc)
+            same_sentence = any(tk.sent[x.start] == tk.sent[m.start] for x in e.mentions)
+            if full[: len(words)] == words and full[len(words)] in ("of", "at") and not same_sentence:
                 return e
             continue
         it = iter(full)

@@ -383,3 +383,12 @@ def test_one_college_named_with_different_school_words(nlp):
     assert college.aliases == ["Fernvale Teachers University"]
     assert "Fernvale Teachers University" not in ents
     assert {"Kestrel University", "Kestrel Institute of Technology"} <= set(ents)
+
+
+def test_a_unit_and_a_unit_of_the_same_name_in_one_sentence_are_two(nlp):
+    text = (
+        "The guests from Harlow Systems Co., Ltd. were Wang Peng, Manager of the Finance Department, "
+        "and Lin Qiu, Manager of the Finance Department of the Harlow Logistics Group."
+    )
+    ents, _ = entities(nlp, text)
+    assert {"Finance Department", "Finance Department of the Harlow Logistics Group"} <= set(ents)
