@@ -11,6 +11,7 @@ one run's ``clean_db`` never empties the database under another run.
 from __future__ import annotations
 
 import fcntl
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,7 +65,17 @@ def driver(neo4j_settings: Settings) -> Iterator[neo4j.Driver]:
 
 @pytest.fixture
 def clean_db(driver: neo4j.Driver, neo4j_settings: Settings) -> neo4j.Driver:
-    """The driver, after emptying the database of nodes and relationships."""
+    """The driver, after emptying the database of nodes and relationships.
+
+    A server of the user's own (NEO4J_URI) is emptied only when they say so with
+    EIKG_TESTS_MAY_WIPE=1: `make test` must never wipe a real graph by surprise.
+    """
+    if not neo4j_settings.local and os.environ.get("EIKG_TESTS_MAY_WIPE") != "1":
+        pytest.fail(
+            f"tests empty the database at {neo4j_settings.uri}; set EIKG_TESTS_MAY_WIPE=1 "
+            "to allow that, or unset NEO4J_URI to test against the local server",
+            pytrace=False,
+        )
     driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
     return driver
 
