@@ -153,6 +153,15 @@ def synthetic_corpus(articles: int, per_article: int, seed: int = 7) -> list[Ext
     return out
 
 
+def server_cpu(settings) -> float | None:
+    """CPU seconds the local Neo4j process has used (None for a remote server)."""
+    pid = manager.running_pid() if settings.local else None
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cleanup(driver, database: str | None) -> None:
     text = (HERE / "load_cleanup.cypher").read_text(encoding="utf-8")
     with driver.session(database=database) as session:
@@ -216,7 +225,7 @@ def main() -> int:
         ensure_schema(driver, db)
         cleanup(driver, db)
         try:
-            start = time.perf_counter()
+            start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(settings)
             summary = load(
                 driver, read_extractions(path), database=db, batch_size=args.batch_size
             )
@@ -225,8 +234,16 @@ def main() -> int:
             print(
                 f"eikg loader:  {summary.relations_read} relations in {eikg_seconds:.1f} s = "
                 f"{eikg_rate:,.0f} relations/s ({summary.nodes_created} nodes, "
-                f"{summary.relationships_created} relationships created)"
+                f"{summary.relationships_created} relationships created = "
+                f"{summary.relationships_created / eikg_seconds:,.0f} relationships/s)"
             )
+            python_cpu = time.process_time() - cpu
+            if server is not None:
+                server = server_cpu(settings) - server
+                print(
+                    f"  CPU used: loader {python_cpu:.1f} s, Neo4j {server:.1f} s "
+                    f"({summary.relations_read / (python_cpu + server):,.0f} relations per CPU-second)"
+                )
             start = time.perf_counter()
             again = load(driver, read_extractions(path), database=db, batch_size=args.batch_size)
             print(

@@ -4,6 +4,9 @@
 // Parameters: $rows, each {id, url, title, published, publisher, contentHash,
 // extraction (the article's `eikg extract` object as zlib-compressed JSON bytes,
 // for merges that reload it), mentions: [{key, count, names (the surface forms it uses)}]}. Columns: none.
+// replan=skip: its plan (unique-index seeks) does not depend on counts, and a
+// graph growing fast under a load would otherwise have it re-planned again and again.
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.url = row.url,

@@ -4,6 +4,9 @@
 // Parameters: $rows, each {key, name, type, forms (every surface form the batch's
 // articles use: names and aliases), date, firstSeen, lastSeen (publication dates)}.
 // Columns: none.
+// replan=skip: its plan (unique-index seeks) does not depend on counts, and a
+// graph growing fast under a load would otherwise have it re-planned again and again.
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (n:Entity {key: row.key})
 ON CREATE SET n__LABELS__,

@@ -7,6 +7,9 @@
 // keeps one row per article and relationship).
 // Parameters: $rows, each {head, tail (entity keys), article (id), sentence,
 // title, confidence, published}; $cap. Columns: none.
+// replan=skip: its plan (unique-index seeks) does not depend on counts, and a
+// graph growing fast under a load would otherwise have it re-planned again and again.
+CYPHER replan=skip
 UNWIND $rows AS row
 MATCH (h:Entity {key: row.head})
 MATCH (t:Entity {key: row.tail})
