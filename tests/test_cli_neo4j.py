@@ -131,19 +131,3 @@ def test_missing_java_exits_1_with_what_to_install(tmp_path):
     )
     assert_one_line_error(done, "java not found", "install Java 17")
 
-
-def test_a_graph_command_starts_the_local_server_and_says_so(tmp_path):
-    store = tmp_path / "store"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(EIKG_NEO4J_STORE=str(store), EIKG_NEO4J_PORT=str(_free_port()))
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "eikg.cli", "stats"],
-            capture_output=True, text=True, timeout=180, env=env,
-        )
-        assert done.returncode == 0, done.stderr
-        assert "the local Neo4j is not running; starting it" in done.stderr
-        assert done.stdout.strip() == "the graph is empty"
-        assert "running (pid" in eikg("neo4j", "status", "--store", str(store)).stdout
-    finally:
-        assert eikg("neo4j", "stop", "--store", str(store)).returncode == 0

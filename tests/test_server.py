@@ -7,10 +7,13 @@ it disturbs nobody.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -68,7 +71,7 @@ def test_password_file_is_readable_by_the_user_only():
     assert len(manager.read_password()) >= 20
 
 
-def test_stop_then_start_keeps_the_data(private_store, monkeypatch):
+def test_stop_then_start_keeps_the_data(private_store):
     port = _free_port()
     # Two callers at once (as several `eikg` commands may be): one starts it, the
     # other waits for that start and says it is already running.
@@ -85,14 +88,23 @@ def test_stop_then_start_keeps_the_data(private_store, monkeypatch):
     assert "not running" in manager.stop(private_store)
     assert not manager.status(store=private_store).running
 
-    # Restart without asking for a port while the default one is taken (here or
-    # by another server): a free port is used and the run state names it.
-    monkeypatch.delenv("EIKG_NEO4J_PORT", raising=False)
+    # Restart it the way users do: a graph command with no URI finds the local
+    # server stopped and starts it (saying so), here without asking for a port
+    # while the default one is taken, so a free port is used.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.pop("EIKG_NEO4J_PORT", None)
+    env["EIKG_NEO4J_STORE"] = str(private_store)
     with _held(manager.DEFAULT_PORT):
-        summary = manager.start(store=private_store, **SMALL)
+        done = subprocess.run(
+            [sys.executable, "-m", "eikg.cli", "stats", "--format", "json"],
+            capture_output=True, text=True, timeout=180, env=env,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "the local Neo4j is not running; starting it" in done.stderr
+    assert f"(port {manager.DEFAULT_PORT} was taken)" in done.stderr
+    assert json.loads(done.stdout)["labels"] == {"Kept": 1}
     port = manager.running_port(private_store)
     assert port != manager.DEFAULT_PORT
-    assert f"bolt://127.0.0.1:{port} (port {manager.DEFAULT_PORT} was taken)" in summary
     with connect(_settings(port)) as driver:
         records, _, _ = driver.execute_query("MATCH (n:Kept) RETURN n.name AS name")
     assert [r["name"] for r in records] == ["Example Institute"]
