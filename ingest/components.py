@@ -94,6 +94,11 @@ class _Tokens:
         self.punct = [t.is_punct for t in toks]
         self.space = [t.is_space for t in toks]
         self.num = [t.like_num for t in toks]
+        self.line: list[int] = []  # the index of the line each token is in
+        line = 0
+        for t in toks:
+            self.line.append(line)
+            line += t.text.count("\n") + t.whitespace_.count("\n")
         self.sent: list[int] = []  # the index of the sentence each token is in
         self.sent_bounds: list[tuple[int, int]] = []
         if doc.has_annotation("SENT_START"):
@@ -896,7 +901,7 @@ class EntityResolver:
             sent_start = tk.sent_bounds[tk.sent[first]][0]
             if first > 0 and tk.lower[first - 1] in ("its", "their"):
                 sent_start = 0
-            before = [x for s, x in order if sent_start <= s < first]
+            before = [x for s, x in order if sent_start <= s < first and tk.line[s] == tk.line[first]]
             if before:
                 e.type = before[-1].type
             elif main is not None:
@@ -1007,7 +1012,10 @@ def _top_lines_end(tk: _Tokens, lines: int = 2, limit: int = 60) -> int:
 
 
 def _main_college(ents: list[_Ent]) -> _Ent | None:
-    colleges = [e for e in ents if e.type is EntityType.COLLEGE and e.mentions and e.head in lx.SCHOOL_NOUNS]
+    colleges = [
+        e for e in ents
+        if e.type is EntityType.COLLEGE and e.mentions and (e.head in lx.SCHOOL_NOUNS or e.name.isupper())
+    ]
     if not colleges:
         return None
     return max(colleges, key=lambda e: (len(e.mentions), -min(m.start for m in e.mentions)))
