@@ -164,7 +164,7 @@ class NameFinder:
                 if tk.space[j] and "\n" not in text and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
-                if text in ("'s", "’s") and tk.lower[j - 1] == "people" and j + 1 < n and _namey(tk, j + 1):
+                if text in ("'s", "’s") and tk.lower[j - 1] in lx.GROUP_NOUNS and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
                 if text in ("-", "–") and not tk.ws[j - 1] and not tk.ws[j] and (
@@ -1070,6 +1070,8 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
             continue
         if m.type not in (None, EntityType.PERSON) and m.head != e.head:
             continue
+        if m.type is e.type and m.type in (EntityType.COLLEGE, EntityType.GOVERNMENT) and e.head not in _PREFIX_UNITS:
+            continue  # "Kestrel University" is not "Kestrel Normal University"
         if e.head in _PREFIX_UNITS:
             # a unit's short name drops only its parent: "X Section" of "X Section of Y";
             # but one sentence naming both means two units ("the HR Department, and

@@ -218,3 +218,10 @@ HEADLINE_VERBS = frozenset(
 
 #: Words that make a committee a party or government body.
 PARTY_WORDS = frozenset({"cpc", "party", "municipal", "provincial", "county", "district", "standing"})
+
+#: Plural nouns whose possessive belongs inside a name ("People's Government",
+#: "Women's University").
+GROUP_NOUNS = frozenset(
+    {"people", "women", "children", "men", "workers", "teachers", "farmers", "veterans", "citizens",
+     "students", "youth", "nationalities"}
+)

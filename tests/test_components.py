@@ -392,3 +392,15 @@ def test_a_unit_and_a_unit_of_the_same_name_in_one_sentence_are_two(nlp):
     )
     ents, _ = entities(nlp, text)
     assert {"Finance Department", "Finance Department of the Harlow Logistics Group"} <= set(ents)
+
+
+def test_possessive_group_nouns_stay_in_names_and_a_shorter_college_is_another_college(nlp):
+    text = (
+        "Kestrel Women’s University and the Fernvale Municipal People's Government signed an agreement. "
+        "Kestrel University’s School of Law joined."
+    )
+    ents, _ = entities(nlp, text)
+    assert ents["Kestrel Women’s University"].type is EntityType.COLLEGE
+    assert ents["Fernvale Municipal People's Government"].type is EntityType.GOVERNMENT
+    assert ents["Kestrel University"].type is EntityType.COLLEGE
+    assert ents["Kestrel Women’s University"].aliases == []
