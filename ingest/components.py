@@ -465,8 +465,8 @@ class _Analysis:
             htype = forced
         words = {tk.lower[i] for i in range(start, end)}
         if htype is not EntityType.EVENT:
-            while start < end - 1 and tk.num[start]:
-                start += 1
+            if start < end - 1 and tk.text[start].isdigit() and htype in _ORG_LIKE | {EntityType.PLACE}:
+                start += 1  # "2024 Kestrel University"; not "14th Five-Year Plan", "3D ... Laboratory"
         if htype is None:
             return self._headless(start, end, nested)
         if head in ("institute", "academy"):

@@ -404,3 +404,9 @@ def test_possessive_group_nouns_stay_in_names_and_a_shorter_college_is_another_c
     assert ents["Fernvale Municipal People's Government"].type is EntityType.GOVERNMENT
     assert ents["Kestrel University"].type is EntityType.COLLEGE
     assert ents["Kestrel Women’s University"].aliases == []
+
+
+def test_numbers_that_belong_to_names_stay(nlp):
+    ents, _ = entities(nlp, "The 14th Five-Year Plan guides the work of the 3D Printing Laboratory.")
+    assert ents["14th Five-Year Plan"].type is EntityType.POLICY
+    assert ents["3D Printing Laboratory"].type is EntityType.ORGANIZATION
