@@ -21,6 +21,7 @@ environment variables, else the local server eikg manages.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -221,6 +222,9 @@ def main() -> int:
             ).single()["c"]
         print(f"graph: {nodes} nodes, {rels} relationships ({entity_rels} between entities); "
               f"loaded in {load_s:.1f} s ({loaded} articles)")
+        # The machine is shared: say how busy it was, since every figure depends on it.
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+              + f" on {os.cpu_count()} CPUs")
         if nodes < 50_000 or entity_rels < 200_000:
             print("warning: smaller than the 50,000 nodes / 200,000 relationships asked for")
 
@@ -259,6 +263,7 @@ def main() -> int:
         if not args.keep:
             cleanup(driver)
         driver.close()
+    print("load average at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0 if ok else 1
 
 

@@ -47,8 +47,10 @@ def test_every_query_file_has_a_complete_header():
             assert f"${p.name}" in q.text, f"{q.name}: ${p.name} declared but unused"
 
 
-def test_internal_queries_are_not_listed():
+def test_internal_queries_are_not_listed_nor_runnable():
     assert all(not q.name.startswith("_") for q in runner.list_queries())
+    with pytest.raises(QueryError, match="no named query"):
+        runner.get_query("_write_scores")
 
 
 def test_parse_query_reads_params_defaults_aliases():
@@ -121,6 +123,15 @@ def graph(driver, clean_db):
 
 def keys(result, column):
     return [r[column] for r in result.rows]
+
+
+def test_every_named_query_plans_as_read_only(graph):
+    from eikg.queries.cypher import check_read_only
+
+    with graph.session() as session:
+        for q in runner.list_queries():
+            params = runner.bind(q, {p.name: "1" for p in q.params})
+            check_read_only(session, q.text, params)  # raises if not
 
 
 def test_partners_with_evidence_sources_and_dates(graph):
