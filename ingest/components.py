@@ -742,7 +742,9 @@ class ReferenceFinder:
         while k < i and tk.lower[k] == "and":
             k += 1
         modifiers = sum(1 for x in range(k, i) if tk.alpha[x] and tk.lower[x] != "and")
-        if modifiers < self.min_modifiers:
+        # "cultural activities" is no event; "cooperation and exchange activities" is
+        needed = self.min_modifiers + (tk.lower[i] in lx.VAGUE_EVENT_NOUNS)
+        if modifiers < needed:
             return None
         if i + 1 < tk.n and tk.pos[i + 1] in ("NOUN", "PROPN") and tk.text[i + 1][:1].islower():
             return None  # "workshop resonance": the event word is not the head

@@ -90,6 +90,9 @@ EVENT_NOUNS = frozenset(
      "webinar", "roundtable", "convention", "activities", "activity", "event", "visit"}
 )
 
+#: Event nouns vague enough that a description needs two modifiers.
+VAGUE_EVENT_NOUNS = frozenset({"activities", "activity", "event", "visit"})
+
 #: Nouns that make "the college" / "our school" mean the publishing institution.
 SCHOOL_NOUNS = frozenset({"college", "school", "university", "institute", "polytechnic", "academy"})
 

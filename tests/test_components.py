@@ -410,3 +410,12 @@ def test_numbers_that_belong_to_names_stay(nlp):
     ents, _ = entities(nlp, "The 14th Five-Year Plan guides the work of the 3D Printing Laboratory.")
     assert ents["14th Five-Year Plan"].type is EntityType.POLICY
     assert ents["3D Printing Laboratory"].type is EntityType.ORGANIZATION
+
+
+def test_vague_event_nouns_need_a_fuller_description(nlp):
+    ents, _ = entities(
+        nlp,
+        "Students took part in cultural activities. The cooperation and exchange activities of "
+        "vocational education were held on May 2.",
+    )
+    assert set(ents) == {"cooperation and exchange activities of vocational education"}
