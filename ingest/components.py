@@ -5,7 +5,7 @@ config, run after the statistical model:
 
 ``eikg_names``
     Finds proper names as runs of capitalised words joined by little words
-    ("Education Department of Liaoning Province", "X Co., Ltd."), repairing the
+    ("Education Department of Fernvale Province", "X Co., Ltd."), repairing the
     spans statistical NER splits; strips position titles ("Vice President of X"),
     splits off personal names and coordinated names, and types each name from
     its head word ("... College" -> COLLEGE); a unit named with its parent
@@ -15,7 +15,7 @@ config, run after the statistical model:
     references such as "the college", "our school", "the Association".
 ``eikg_entities``
     Resolves everything into one ``EntityDraft`` per real-world thing in
-    ``doc._.eikg_entities``: abbreviations ("(NEU)") and short forms become
+    ``doc._.eikg_entities``: abbreviations ("(KU)") and short forms become
     aliases, references become mentions, events get a date and a place.
 
 The intermediate mentions live in ``doc._.eikg_mentions`` (``Mention`` objects).
@@ -169,7 +169,7 @@ class NameFinder:
                     continue
                 if text in ("-", "–") and not tk.ws[j - 1] and not tk.ws[j] and (
                     j + 1 < n and tk.text[j + 1][:1].isalnum() and tk.tag[j + 1] not in ("VBN", "VBD")
-                ):  # "Industry-Education", "Nameplate-unveiling"; not "Nasdaq-listed"
+                ):  # "Industry-Education", "Plaque-unveiling"; not "Oslo-based"
                     last, j = j + 1, j + 2
                     continue
                 if text == "." and not tk.ws[j - 1] and (
@@ -246,7 +246,7 @@ _NUMBERED = re.compile(r"^(?:\d{4}|\d{1,4}(?:st|nd|rd|th))$")
 
 def _starts_name(tk: _Tokens, i: int) -> bool:
     if tk.text[i][:1].isdigit() and _NUMBERED.match(tk.text[i]):
-        # "2024 National Conference", "17th CNKI ..."; a name must follow
+        # "2024 National Conference", "9th KCI ..."; a name must follow
         return i + 1 < tk.n and _namey(tk, i + 1) and tk.lower[i + 1] not in lx.MONTHS
     return _namey(tk, i)
 
@@ -364,7 +364,7 @@ class _Analysis:
             if rest < end:
                 self._strip_titles(rest, end)
             return
-        # a name at the end: "Dean of School of X Zhang Yuan"
+        # a name at the end: "Dean of School of X Gao Ming"
         for i in range(max(start + 1, end - 4), end - 1):
             if tk.lower[i - 1] in lx.CONNECTORS:
                 continue
@@ -475,7 +475,7 @@ class _Analysis:
             htype = EntityType.ORGANIZATION if research else EntityType.COLLEGE
         if head == "community" and "college" in words:
             htype = EntityType.COLLEGE
-        # "X in Canada": the place is not part of the name
+        # "X in Norway": the place is not part of the name
         for i in range(h + 1, end - 1):
             if tk.lower[i] == "in" and all(self.ner[x] in ("GPE", "LOC") for x in range(i + 1, end)):
                 self.out.append(Mention(i + 1, end, EntityType.PLACE, head=tk.lower[end - 1]))
@@ -567,7 +567,7 @@ class _Analysis:
             if tk.text[i] in (".", "!", "?", ";") or tk.space[i]:
                 break
         if _ACRONYM.match(first) and (end - start == 1 or tk.lower[start + 1] == "of" or not nested):
-            # "NEU"; "SCE of SWJTU" (a unit of an acronym); "HUST Signing ..." in a headline
+            # "KU"; "SOE of NBOU" (a unit of an acronym); "KU Signs ..." in a headline
             m = Mention(start, start + 1, None, kind="acronym", head=tk.lower[start])
             if end - start > 2 and tk.lower[start + 1] == "of":
                 saved = len(self.out)
@@ -649,7 +649,7 @@ def _byline_name(tk: _Tokens, i: int) -> bool:
 
 
 def _initialled_name(tk: _Tokens, i: int, end: int) -> int:
-    """End of a name with a middle initial at token i ("Janet K. Dorne"), or 0."""
+    """End of a name with a middle initial at token i ("Emily R. Carter"), or 0."""
     if i + 2 >= end or not tk.alpha[i] or not tk.text[i][:1].isupper():
         return 0
     k = i + 1
@@ -665,8 +665,8 @@ def _initialled_name(tk: _Tokens, i: int, end: int) -> int:
 
 
 def _chinese_name(tk: _Tokens, i: int, end: int) -> int:
-    """End of a surname + pinyin given name at token i ("Wang Qiang", "Diao
-    Hongbin"), or 0 when there is none."""
+    """End of a surname + pinyin given name at token i ("Gao Ming", "Tang
+    Weiping"), or 0 when there is none."""
     g = i + 1
     if g < end and tk.space[g] and "\n" not in tk.text[g]:
         g += 1
@@ -776,7 +776,7 @@ def make_entities(
 ) -> "EntityResolver":
     """``default_acronym_type``: the type of an acronym the article never expands;
     ``headless_org_type``: the type of an organisation name with no head word
-    ("General Motors") that the statistical NER tags ORG."""
+    ("Harlow Motors") that the statistical NER tags ORG."""
     return EntityResolver(EntityType(default_acronym_type), EntityType(headless_org_type))
 
 
@@ -789,7 +789,7 @@ class _Ent:
     mentions: list[Mention] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     unit: bool = False
-    headed: bool = True  # named with a head word ("... Group"), not bare "General Motors"
+    headed: bool = True  # named with a head word ("... Group"), not bare "Harlow Motors"
 
 
 @lru_cache(maxsize=65536)
@@ -1026,8 +1026,8 @@ def _main_college(ents: list[_Ent]) -> _Ent | None:
 def _acronym_owner(text: str, ents: list[_Ent]) -> _Ent | None:
     """The organisation an acronym abbreviates: its letters, in order, in the
     name (or the name before an "of <parent>"), first and last letters starting
-    the first and last words; the shortest such name wins ("SWJTU" is
-    "Southwest Jiaotong University", not a school of it)."""
+    the first and last words; the shortest such name wins ("NBOU" is
+    "Northbay Ocean University", not a school of it)."""
     a = text.lower()
     if len(a) < 2:
         return None
@@ -1050,7 +1050,7 @@ def _acronym_owner(text: str, ents: list[_Ent]) -> _Ent | None:
 
 
 def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
-    """"Lushang Group" for "Shandong Lushang Technology Group": an ordered subset of
+    """"Qiaoyun Group" for "Fernvale Qiaoyun Technology Group": an ordered subset of
     a longer organisation name's words, keeping a distinctive word and its head."""
     words = _key(_text(doc, m.start, m.end)).split()
     if not words or m.type is EntityType.PERSON and _chinese_name(_tokens(doc), m.start, m.end):
@@ -1090,7 +1090,7 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
 
 
 def _place_owner(key: str, ents: list[_Ent]) -> _Ent | None:
-    """"Liaoning" for "Liaoning Province"; "Harbor Science City" for "Eastport
+    """"Fernvale" for "Fernvale Province"; "Harbor Science City" for "Eastport
     Harbor Science City": a place named without its place word or its prefix."""
     words = key.split()
     for e in ents:

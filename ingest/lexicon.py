@@ -131,7 +131,7 @@ COMMON_ACRONYMS = frozenset(
     {"AI", "MOU", "MOA", "GDP", "CEO", "CTO", "CFO", "COO", "IT", "ICT", "PHD", "PH.D", "VR",
      "AR", "5G", "4G", "IOT", "R&D", "STEM", "TVET", "ID", "OK", "TV", "PC", "USA", "US", "UK",
      "EU", "UN", "PRC", "HR", "PR", "QA", "Q&A", "CV", "API", "GPS", "BIM", "CAD", "CNC",
-     "PLC", "EPC", "PPP", "NEW", "AND", "THE", "OF", "FOR", "MBA", "KPI", "SME", "SMES", "ESG"}
+     "PLC", "PPP", "NEW", "AND", "THE", "OF", "FOR", "MBA", "KPI", "SME", "SMES", "ESG"}
 )
 
 #: Common Chinese surnames in pinyin (general knowledge, not from any article).

@@ -78,12 +78,12 @@ def test_abbreviation_in_parentheses_is_an_alias_with_every_mention(nlp):
 
 def test_short_form_of_a_company_merges_into_the_full_name(nlp):
     text = (
-        "Students visited Jiangsu Velden-Marsh Precision Machinery Co., Ltd. last week. "
+        "Students visited Fernvale Velden-Marsh Precision Machinery Co., Ltd. last week. "
         "Velden-Marsh will host interns every summer."
     )
     ents, _ = entities(nlp, text)
-    assert list(ents) == ["Jiangsu Velden-Marsh Precision Machinery Co., Ltd."]
-    company = ents["Jiangsu Velden-Marsh Precision Machinery Co., Ltd."]
+    assert list(ents) == ["Fernvale Velden-Marsh Precision Machinery Co., Ltd."]
+    company = ents["Fernvale Velden-Marsh Precision Machinery Co., Ltd."]
     assert company.aliases == ["Velden-Marsh"]
     assert len(company.mentions) == 2
 
@@ -233,7 +233,7 @@ Posted on November 3, 2024
 
 On October 30, the 2024 Industry-Education Integration Forum of Kestrel University was held in the \
 Academic Exchange Center. Representatives from the Ministry of Industry and Information Technology, \
-Tencent and 30 universities including Maple University attended the forum.
+Harlow Systems Co., Ltd. and 30 universities including Maple University attended the forum.
 
 Professor Xu Liwen, President of the University, delivered a speech. Zhao Kai, deputy director of \
 the Higher Education Division of the Fernvale Education Department, also spoke.

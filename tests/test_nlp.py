@@ -46,7 +46,7 @@ def test_doc_carries_entity_and_relation_drafts(nlp):
     ("text", "token"),
     [
         ("a deal with theKestrel Group", "Kestrel"),
-        ("the spirit of the20th Congress", "20th"),
+        ("a report to the3rd Assembly", "3rd"),
         ("Vice president of QXZUZhang Wei", "Zhang"),
         ("Translated by Li Na;Edited by Wu Fei", "Edited"),
     ],
