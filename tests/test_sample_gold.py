@@ -27,18 +27,18 @@ ORG_TYPES = ENTITY_TYPES - {"PERSON", "EVENT", "PLACE", "PLATFORM", "POLICY"}
 
 #: Scores measured on 2026-11-23 (per type: F1), kept here so a failure shows how far it fell.
 MEASURED = {
-    ENTITIES: 0.933,
+    ENTITIES: 0.932,
     RELATIONS: 0.797,
     "PERSON": 0.990,
     "COLLEGE": 0.950,
     "ENTERPRISE": 0.918,
     "EVENT": 0.708,
-    "PLACE": 0.814,
+    "PLACE": 0.800,
     "rel:HOLDS_POSITION": 0.960,
     "rel:PARTICIPATED_IN": 0.617,
     "rel:PARTNERS_WITH": 0.814,
-    "rel:MEMBER_OF": 0.905,
-    "rel:LOCATED_IN": 0.680,
+    "rel:MEMBER_OF": 0.941,
+    "rel:LOCATED_IN": 0.653,
     "rel:ORGANIZED": 0.680,
 }
 
@@ -148,7 +148,7 @@ def test_extractor_stays_above_the_floor(sample_scores, key):
 
 def test_overall_precision_and_recall_floors(sample_scores):
     ents, rels = sample_scores[ENTITIES], sample_scores[RELATIONS]
-    assert (ents.gold, rels.gold) == (298, 328)
+    assert (ents.gold, rels.gold) == (299, 328)
     assert ents.p >= 0.88 and ents.r >= 0.88
     assert rels.p >= 0.77 and rels.r >= 0.71
 
