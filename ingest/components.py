@@ -682,6 +682,13 @@ def _chinese_name(tk: _Tokens, i: int, end: int) -> int:
     # "Wang Xiao-ming"
     if g + 2 < end and tk.text[g + 1] == "-" and not tk.ws[g] and lx.PINYIN_WORD.fullmatch(tk.text[g + 2]):
         return g + 3
+    # "Wang Xiao Ming": a given name of two single syllables written apart
+    nxt = tk.text[g + 1] if g + 1 < end else ""
+    if (
+        nxt[:1].isupper() and not nxt.isupper() and tk.ws[g] == " " and tk.lower[g + 1] not in lx.HEAD_TYPES
+        and lx.PINYIN_SYLLABLE.fullmatch(given) and lx.PINYIN_SYLLABLE.fullmatch(nxt)
+    ):
+        return g + 2
     return g + 1
 
 

@@ -157,6 +157,7 @@ _FINALS = (
 _SYLLABLE = _INITIALS + _FINALS
 PINYIN_WORD = re.compile(f"(?:{_SYLLABLE}){{1,3}}", re.IGNORECASE)
 PINYIN_SYLLABLES = re.compile(f"(?:{_SYLLABLE})+", re.IGNORECASE)
+PINYIN_SYLLABLE = re.compile(_SYLLABLE, re.IGNORECASE)
 
 #: Words that read as pinyin but are English words in names.
 NOT_GIVEN_NAMES = frozenset({"china", "kong", "province", "city", "university", "group", "an"})

@@ -419,3 +419,9 @@ def test_vague_event_nouns_need_a_fuller_description(nlp):
         "vocational education were held on May 2.",
     )
     assert set(ents) == {"cooperation and exchange activities of vocational education"}
+
+
+def test_given_name_of_two_syllables_written_apart(nlp):
+    ents, _ = entities(nlp, "Wang Xiao Ming, Dean of Kestrel University, met the guests.")
+    assert ents["Wang Xiao Ming"].type is EntityType.PERSON
+    assert ents["Kestrel University"].type is EntityType.COLLEGE
