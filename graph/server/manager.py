@@ -11,8 +11,9 @@ server using a store are kept inside that store, so two stores can be served at
 once on two ports, and a store is never served twice (Neo4j locks it anyway).
 
 Authentication is on. ``install()`` generates the password of user ``neo4j`` and
-keeps it in ``<cache>/password`` (mode 0600); the launcher sets the user's
-password from that file at every start, so the file is the one source of truth.
+keeps it in ``<cache>/password`` (mode 0600); at start the launcher sets the
+user's password from that file whenever the file changed since the store last
+saw it, so the file is the one source of truth.
 """
 
 from __future__ import annotations

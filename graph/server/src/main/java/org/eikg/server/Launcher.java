@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -49,6 +52,8 @@ public final class Launcher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                // No usage reports to Neo4j Inc.: this machine talks to nobody.
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                 // A local store for analysis, not an archive: keep ~100 MB of
                 // transaction logs instead of two days' worth of 256 MB files.
@@ -71,7 +76,7 @@ public final class Launcher {
             stopped.countDown();
         }, "eikg-shutdown"));
 
-        setPassword(service, password);
+        setPassword(service, password, store.resolve("eikg-password.sha256"));
         if (readyFile != null) {
             Files.writeString(readyFile, "bolt://127.0.0.1:" + port + "\n", StandardCharsets.UTF_8);
         }
@@ -79,8 +84,20 @@ public final class Launcher {
         stopped.await();
     }
 
-    /** Make the password file's password the one of user neo4j, without a forced change. */
-    private static void setPassword(DatabaseManagementService service, String password) {
+    /**
+     * Make the password file's password the one of user neo4j, without a forced change.
+     *
+     * <p>The digest of the password last set is kept in the store, so a restart with the same
+     * password file skips the system-database command (seconds on a small machine).
+     */
+    private static void setPassword(DatabaseManagementService service, String password, Path applied)
+            throws IOException {
+        String digest = sha256(password);
+        if (Files.isRegularFile(applied)
+                && Files.readString(applied, StandardCharsets.UTF_8).strip().equals(digest)) {
+            log("password of user neo4j unchanged since the last start");
+            return;
+        }
         GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
         Map<String, Object> params = new HashMap<>();
         params.put("password", password);
@@ -94,6 +111,16 @@ public final class Launcher {
                 throw e;
             }
             log("password of user neo4j already matches the password file");
+        }
+        Files.writeString(applied, digest + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
