@@ -22,7 +22,7 @@ from eikg.ingest.model import DEFAULT_MODEL, load_model
 #: The eikg components, in pipeline order.
 COMPONENTS = ("eikg_names", "eikg_references", "eikg_entities", "eikg_relations")
 
-#: Web text glues words together ("theGeneral", "ofHMCTG", "USSTZhang"): split a
+#: Web text glues words together ("theGeneral", "ofRBPT", "ACMEZhang"): split a
 #: little word stuck to a capital, and an acronym stuck to a capitalised word.
 GLUED_INFIXES = (
     r"(?<=\b(?:of|to|by|By|in|on))(?=[A-Z])",

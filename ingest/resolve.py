@@ -58,8 +58,8 @@ _SPACES = re.compile(r"\s+")
 def normalise_name(name: str) -> str:
     """The comparison form of a name (ANNOTATION.md's scoring rule).
 
-    >>> normalise_name("  The Shandong  Rhein-Koester Co., Ltd. ")
-    'shandong rheinkoester co ltd'
+    >>> normalise_name("  The Hillvale  Stein-Moritz Co., Ltd. ")
+    'hillvale steinmoritz co ltd'
     """
     text = unicodedata.normalize("NFKC", name).lower()
     text = _SPACES.sub(" ", text).strip()

@@ -441,8 +441,8 @@ def find_title(text: str) -> str | None:
     abbreviation such as "Co., Ltd." may end it), is not a date, and is
     followed by more text.
 
-    >>> find_title("Zibo College Signs Deal With Acme\\n\\nOn May 3, ...")
-    'Zibo College Signs Deal With Acme'
+    >>> find_title("Larkford College Signs Deal With Acme\\n\\nOn May 3, ...")
+    'Larkford College Signs Deal With Acme'
     >>> find_title("On May 3, the college signed a deal.\\nIt was sunny.") is None
     True
     """
