@@ -136,3 +136,14 @@ def test_cli_analyze_communities_json_and_recommend_table(graph):
     res = cli.invoke(app, ["analyze", "ego", "Nobody"])
     assert res.exit_code == 1
     assert res.stderr.startswith("error: no entity named 'Nobody'")
+
+
+def test_cli_write_back_stores_communities(graph):
+    res = CliRunner().invoke(app, ["analyze", "communities", "--write-back", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "wrote community on 11 nodes" in res.stderr
+    with graph.session() as s:
+        stored = s.run("MATCH (e:Entity) WHERE e.community IS NOT NULL RETURN count(e) AS n").single()
+    assert stored["n"] == 11
+    res = CliRunner().invoke(app, ["analyze", "ego", "RP", "--write-back"])
+    assert res.exit_code != 0  # ego has no --write-back option
