@@ -73,7 +73,7 @@ DATASET_FORMATS = {"trig", "nquads", "json-ld"}
 
 
 def entity_iri(key: str) -> URIRef:
-    """``college:northeastern-university`` -> ``https://w3id.org/eikg/id/college:northeastern-university``."""
+    """``college:riverbend-polytechnic`` -> ``https://w3id.org/eikg/id/college:riverbend-polytechnic``."""
     return URIRef(DATA + quote(key, safe=":@~"))
 
 
@@ -171,9 +171,9 @@ def _present(subject: URIRef, pairs: Iterable[tuple[URIRef, Any]], graph=None) -
 def entity_quads(row: dict[str, Any]) -> Iterator[Quad]:
     """The description of one entity (row: key, name, type, aliases, date, firstSeen, lastSeen).
 
-    >>> q = list(entity_quads({"key": "place:qingdao", "name": "Qingdao", "type": "PLACE"}))
+    >>> q = list(entity_quads({"key": "place:harbour-city", "name": "Harbour City", "type": "PLACE"}))
     >>> [(str(p).split("#")[-1], str(o).split("#")[-1]) for _, p, o, _ in q][:2]
-    [('type', 'Place'), ('key', 'place:qingdao')]
+    [('type', 'Place'), ('key', 'place:harbour-city')]
     """
     kind = row["type"]
     if kind not in _CLASS:

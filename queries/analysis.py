@@ -68,9 +68,9 @@ def find_node(g: nx.Graph, name: str) -> str:
     QueryError (none: with the closest known names).
 
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("college:neu", name="Northeastern University", type="COLLEGE", aliases=["NEU"])
-    >>> find_node(g, "neu")
-    'college:neu'
+    >>> g.add_node("college:rbp", name="Riverbend Polytechnic", type="COLLEGE", aliases=["RBP"])
+    >>> find_node(g, "rbp")
+    'college:rbp'
     """
     if name in g:
         return name
