@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import doctest
 
 import networkx as nx
 import pytest
@@ -11,8 +12,15 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
+from eikg.graph import exports
 from eikg.graph.exports import EDGE_COLUMNS, NODE_COLUMNS, write_graph
 from eikg.graph.loader import load
+
+
+def test_docstring_examples_hold_exports():
+    result = doctest.testmod(exports)
+    assert result.attempted >= 1
+    assert result.failed == 0
 
 
 @pytest.fixture

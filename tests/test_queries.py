@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from eikg.cli import app
 from eikg.errors import QueryError
 from eikg.graph.loader import load
 from eikg.queries import runner
+from eikg.queries import output
 from eikg.queries.output import render
 
 INJECTIONS = [
@@ -21,6 +23,12 @@ INJECTIONS = [
     "`Entity`) DETACH DELETE n RETURN 1 //",
     "$name",
 ]
+
+
+def test_docstring_examples_hold_output():
+    result = doctest.testmod(output)
+    assert result.attempted >= 1
+    assert result.failed == 0
 
 
 # --- headers and lookup (no database) ---------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 import tracemalloc
 
@@ -54,6 +55,12 @@ def conforms(graph: Graph) -> tuple[bool, str]:
         graph, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none"
     )
     return ok, text
+
+
+def test_docstring_examples_hold_rdf():
+    result = doctest.testmod(rdf)
+    assert result.attempted >= 1
+    assert result.failed == 0
 
 
 # --- rows -> RDF (pure) -----------------------------------------------------------------
