@@ -762,9 +762,11 @@ class ReferenceFinder:
                 x += 1
             if x > end + 1 and tk.tag[x - 1] in ("NN", "NNS"):
                 end = x
-        if end + 1 < tk.n and tk.lower[end] == "of":
+        if end + 1 < tk.n and tk.lower[end] in ("of", "for"):
+            # the fullest description: "signing ceremony for the X Industry College"
+            starts = (end + 1, end + 2) if tk.lower[end + 1] == "the" else (end + 1,)
             for m in mentions:
-                if m.start in (end + 1, end + 2) and m.type is not None and m.kind == "name":
+                if m.start in starts and (m.kind == "bare" or m.type is not None and m.kind in ("name", "org")):
                     end = m.end
                     break
         det = tk.lower[k - 1] if k > 0 else ""

@@ -50,7 +50,8 @@ HEAD_TYPES: dict[str, EntityType] = {
         EntityType.EVENT,
     ),
     **dict.fromkeys(
-        ("platform", "base", "project", "program", "programme", "park", "zone", "hub", "portal"),
+        ("platform", "base", "project", "program", "programme", "park", "zone", "hub", "portal",
+         "class", "classes", "course", "courses"),
         EntityType.PLATFORM,
     ),
     **dict.fromkeys(

@@ -425,3 +425,24 @@ def test_given_name_of_two_syllables_written_apart(nlp):
     ents, _ = entities(nlp, "Wang Xiao Ming, Dean of Kestrel University, met the guests.")
     assert ents["Wang Xiao Ming"].type is EntityType.PERSON
     assert ents["Kestrel University"].type is EntityType.COLLEGE
+
+
+def test_an_unnamed_event_is_named_by_its_fullest_description(nlp):
+    ents, _ = entities(
+        nlp,
+        "On April 2, the signing ceremony for the Tallow Creek Smart Farming Industry College was held "
+        "at Fernvale Polytechnic.",
+    )
+    assert ents["signing ceremony for the Tallow Creek Smart Farming Industry College"].type is EntityType.EVENT
+    assert "signing ceremony" not in ents
+    ents, _ = entities(nlp, "The opening ceremony of the Harlow Dairy Apprentice Class was held on May 3.")
+    assert ents["opening ceremony of the Harlow Dairy Apprentice Class"].type is EntityType.EVENT
+    assert "opening ceremony" not in ents
+
+
+def test_a_programme_named_class_is_no_enterprise(nlp):
+    ents, _ = entities(
+        nlp, "The Harlow Dairy Apprentice Class is jointly run by Fernvale Polytechnic and Harlow Dairy Co., Ltd."
+    )
+    assert ents["Harlow Dairy Apprentice Class"].type is EntityType.PLATFORM
+    assert ents["Harlow Dairy Co., Ltd."].type is EntityType.ENTERPRISE
