@@ -281,13 +281,18 @@ _EXPORTS = (
          "lastSeen", "title", "confidence"),
     ),
 )
+#: Entities (or articles, or heads of relationships) per page.
+PAGE_SIZE = 2000
 
 
-def iter_quads(driver: neo4j.Driver, *, database: str | None = None) -> Iterator[Quad]:
+def iter_quads(
+    driver: neo4j.Driver, *, database: str | None = None, page: int = PAGE_SIZE
+) -> Iterator[Quad]:
     """Every quad of the graph, streamed from Neo4j: entities, articles, relationships.
 
-    Rows arrive in chunks of a few thousand (one record each) and are converted
-    chunk by chunk, so memory holds one chunk, not the graph.
+    Each export query reads one keyset page (``page`` entities or articles after
+    the last key seen) as one record, so neither the server nor this process
+    ever holds more than a page.
     """
     convert = {
         "export_entities": entity_quads,
@@ -296,10 +301,14 @@ def iter_quads(driver: neo4j.Driver, *, database: str | None = None) -> Iterator
     }
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         for name, columns in _EXPORTS:
-            to_quads = convert[name]
-            for record in session.run(_cypher(name)):
+            text, to_quads, after = _cypher(name), convert[name], ""
+            while True:
+                record = session.run(text, after=after, size=page).single()
+                if record is None:
+                    break
                 for row in record["chunk"]:
                     yield from to_quads(dict(zip(columns, row)))
+                after = record["last"]
 
 
 def to_dataset(quads: Iterable[Quad]) -> Dataset:

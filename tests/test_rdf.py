@@ -238,3 +238,12 @@ def test_cli_export_rdf(graph, tmp_path):
     assert res.stderr.startswith("error: unknown RDF format 'xml'")
 
 
+
+
+def test_pages_of_any_size_give_the_same_graph(graph):
+    whole = rdf.to_dataset(rdf.iter_quads(graph))
+    paged = rdf.to_dataset(rdf.iter_quads(graph, page=2))
+    assert sum(len(g) for g in paged.graphs()) == sum(len(g) for g in whole.graphs())
+    for g in whole.graphs():
+        if len(g):
+            assert isomorphic(paged.graph(g.identifier), g), g.identifier
