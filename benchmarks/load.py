@@ -199,7 +199,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--relations-per-article", type=int, default=21)
     parser.add_argument("--row-sample", type=int, default=5000, help="relations loaded row by row")
-    parser.add_argument("--batch-size", type=int, default=10000)
+    parser.add_argument("--batch-size", type=int, default=5000)
     args = parser.parse_args()
 
     corpus = synthetic_corpus(args.articles, args.relations_per_article)

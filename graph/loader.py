@@ -45,7 +45,7 @@ from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationTy
 #: Most evidence sentences kept per relationship.
 EVIDENCE_CAP = 5
 #: Extracted relations per transaction.
-BATCH_SIZE = 10000
+BATCH_SIZE = 5000
 
 Warn = Callable[[str], None]
 
