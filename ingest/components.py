@@ -728,6 +728,9 @@ class ReferenceFinder:
                     continue
             if i > 0 and tk.lower[i - 1] in _REF_DETS:
                 found.append(Mention(i - 1, i + 1, None, kind="ref", head=low, det=tk.lower[i - 1]))
+            elif i > 1 and tk.lower[i - 1] == "a" and tk.lower[i - 2] == "at" and low in lx.EVENT_NOUNS:
+                # "At a ceremony at the college, ...": the event the article reports
+                found.append(Mention(i - 1, i + 1, None, kind="ref", head=low, det="a"))
         mentions.extend(found)
         mentions.sort(key=lambda m: m.start)
         return doc
@@ -962,6 +965,14 @@ class EntityResolver:
                 fitting = [e for e in before if e.headed or e.head == m.head]
                 before = fitting or before
                 target = before[-1] if before else next((e for e in ents if e.type is EntityType.EVENT), None)
+                if target is None and m.start > 0 and tk.lower[m.start - 1] == "at" and m.head not in lx.VAGUE_EVENT_NOUNS:
+                    # "At the symposium, ..." in an article that names no event:
+                    # the event it reports, named by its noun
+                    target = _Ent(EntityType.EVENT, tk.text[m.end - 1].lower(), m.start, m.head, headed=False)
+                    ents.append(target)
+                    first[id(target)] = m.start
+                    positions.append((m.start, target))
+                    positions.sort(key=lambda p: p[0])
             else:
                 before = [e for s, e in positions if s < m.start and e.head == m.head]
                 if not before and m.head in ("company", "firm", "enterprise"):

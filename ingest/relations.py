@@ -1192,6 +1192,11 @@ class _DocRelations:
         for m in self.mentions:
             if m.type is PERSON:
                 persons.setdefault(m.ent.id, []).append(m)
+        since = 0
+        if self.main_event is not None and _is_bare_event(self.drafts[self.main_event].name):
+            # an event known only as "the symposium" is reported from where it
+            # is named: the people introduced before it (hosts, escorts) are not its participants
+            since = min(m.start for m in self.mentions if m.ent.id == self.main_event)
         for pid, ms in persons.items():
             best: tuple[float, str, int] | None = None
             for m in ms:
@@ -1205,7 +1210,7 @@ class _DocRelations:
                 acts = self._acts(tok)
                 if events:
                     cand = (self.cfg.pattern_confidence, events[0].ent.id, k)
-                elif self.main_event is None:
+                elif self.main_event is None or m.start < since:
                     continue
                 elif (
                     acts
@@ -1534,6 +1539,11 @@ def _sentences(doc: Doc, toks: list[Token]) -> list[Span]:
         if start < sent.end:
             out.append(doc[start : sent.end])
     return out
+
+
+def _is_bare_event(name: str) -> bool:
+    """An event named only by its noun ("symposium"), from "At the symposium, ..."."""
+    return " " not in name and name.islower()
 
 
 def _is_unit_name(name: str) -> bool:

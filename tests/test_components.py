@@ -446,3 +446,16 @@ def test_a_programme_named_class_is_no_enterprise(nlp):
     )
     assert ents["Harlow Dairy Apprentice Class"].type is EntityType.PLATFORM
     assert ents["Harlow Dairy Co., Ltd."].type is EntityType.ENTERPRISE
+
+
+def test_an_event_known_only_as_at_the_symposium_is_the_event_reported(nlp):
+    ents, _ = entities(
+        nlp,
+        "A delegation from Harlow Motors Group visited Fenwick Polytechnic on May 2. At the symposium, "
+        "Xu Ping introduced the college. The symposium lasted two hours.",
+    )
+    event = ents["symposium"]
+    assert event.type is EntityType.EVENT
+    assert len(event.mentions) == 2
+    ents, _ = entities(nlp, "Harlow Motors Group visited Fenwick Polytechnic. Xu Ping said the visit was useful.")
+    assert not [e for e in ents.values() if e.type is EntityType.EVENT]

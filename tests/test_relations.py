@@ -463,3 +463,22 @@ def test_in_partnership_with(nlp):
     text = "Bluefield College launched the welding programme in partnership with Apex Robotics Group."
     rels = triples(run(nlp, text, ents(COL, ENT)))
     assert ("col", "PARTNERS_WITH", "ent") in rels
+
+
+def test_people_introduced_before_an_event_known_only_by_its_noun_are_not_its_participants(nlp):
+    rels = run(
+        nlp,
+        "Ma Lin, Vice President of Harlow Motors Group, visited Fenwick Polytechnic. Tian Yu received "
+        "the guests. At the symposium, Xu Ping introduced the college.",
+        ents(
+            ("ma", (T.PERSON, ["Ma Lin"])),
+            ("tian", (T.PERSON, ["Tian Yu"])),
+            ("xu", (T.PERSON, ["Xu Ping"])),
+            ("ent", (T.ENTERPRISE, ["Harlow Motors Group"])),
+            ("col", (T.COLLEGE, ["Fenwick Polytechnic"])),
+            ("ev", (T.EVENT, ["symposium"])),
+        ),
+    )
+    t = triples(rels)
+    assert ("xu", "PARTICIPATED_IN", "ev") in t
+    assert ("tian", "PARTICIPATED_IN", "ev") not in t
