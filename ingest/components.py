@@ -234,11 +234,27 @@ def _namey(tk: _Tokens, i: int) -> bool:
     if c.isdigit():
         return any(ch.isupper() for ch in text)  # "3D", "5G"
     if tk.sent_start[i] or (i > 0 and tk.space[i - 1]):
+        if _pronoun_surname(tk, i):
+            return True
         if tk.stop[i] or tk.pos[i] in _NOT_OPENERS:
             return False
         if tk.pos[i] != "PROPN" and tk.lower[i] not in lx.HEAD_TYPES and not tk.text[i].isupper():
             return False  # "Yesterday Kestrel University": a capitalised opener
     return tk.lower[i] not in lx.NOT_NAMES
+
+
+def _pronoun_surname(tk: _Tokens, i: int) -> bool:
+    """A surname that reads as a word ("He", "Yu") opening "He Minghui, Director of
+    ...": surname + pinyin given name + comma + title is a person."""
+    g = i + 1
+    if tk.lower[i] not in lx.SURNAMES or g + 2 >= tk.n or tk.text[g + 1] != ",":
+        return False
+    given = tk.text[g]
+    return (
+        given[:1].isupper() and not given.isupper() and tk.lower[g] not in lx.NOT_GIVEN_NAMES
+        and bool(lx.PINYIN_WORD.fullmatch(given))
+        and (tk.lower[g + 2] in lx.CORE_TITLES or tk.lower[g + 2] in ("general", "executive", "party"))
+    )
 
 
 _NUMBERED = re.compile(r"^(?:\d{4}|\d{1,4}(?:st|nd|rd|th))$")

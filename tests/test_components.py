@@ -459,3 +459,10 @@ def test_an_event_known_only_as_at_the_symposium_is_the_event_reported(nlp):
     assert len(event.mentions) == 2
     ents, _ = entities(nlp, "Harlow Motors Group visited Fenwick Polytechnic. Xu Ping said the visit was useful.")
     assert not [e for e in ents.values() if e.type is EntityType.EVENT]
+
+
+def test_a_surname_that_reads_as_a_pronoun_opens_a_name_before_a_title(nlp):
+    ents, _ = entities(nlp, "He Minglang, Director of the Fenwick Education Bureau, attended the forum.")
+    assert ents["He Minglang"].type is EntityType.PERSON
+    ents, _ = entities(nlp, "He said, Director Gao was pleased with Fenwick Polytechnic.")
+    assert not [n for n in ents if n.startswith("He ")]
