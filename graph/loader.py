@@ -372,11 +372,8 @@ def _combine(plans: list[_ArticlePlan], names: _Names) -> dict[str, Any]:
             if any(f not in have["forms"] for f in row["forms"]):
                 have["forms"] = _unique(have["forms"] + row["forms"])
             have["date"] = have["date"] or row["date"]
-            if published is not None:
-                if have["firstSeen"] is None or published < have["firstSeen"]:
-                    have["firstSeen"] = published
-                if have["lastSeen"] is None or published > have["lastSeen"]:
-                    have["lastSeen"] = published
+            have["firstSeen"] = _earliest(have["firstSeen"], published)
+            have["lastSeen"] = _latest(have["lastSeen"], published)
         for rt, rows in p.relationships.items():
             relationships.setdefault(rt, []).extend(rows)
     entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -399,6 +396,47 @@ class _BatchResult:
     skipped: list[str] = field(default_factory=list)
     relations: int = 0
     counters: list[Any] = field(default_factory=list)
+    entity_rows: list[dict[str, Any]] = field(default_factory=list)  # written
+
+
+class _Written:
+    """What this load has already written to each entity node (forms, first and
+    last seen, whether it has a date). The node holds at least that, so a later
+    row that adds nothing to it need not be sent: popular entities recur in most
+    batches. Cleared when a batch replaces articles (which can shrink a node)."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, tuple[frozenset[str], str | None, str | None, bool]] = {}
+
+    def adds_nothing(self, row: dict[str, Any]) -> bool:
+        known = self.state.get(row["key"])
+        if known is None:
+            return False
+        forms, first, last, dated = known
+        return (
+            forms.issuperset(row["forms"])
+            and (row["firstSeen"] is None or (first is not None and row["firstSeen"] >= first))
+            and (row["lastSeen"] is None or (last is not None and row["lastSeen"] <= last))
+            and (row["date"] is None or dated)
+        )
+
+    def record(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            forms, first, last, dated = self.state.get(row["key"], (frozenset(), None, None, False))
+            self.state[row["key"]] = (
+                forms.union(row["forms"]),
+                _earliest(first, row["firstSeen"]),
+                _latest(last, row["lastSeen"]),
+                dated or row["date"] is not None,
+            )
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    return b if a is None or (b is not None and b < a) else a
+
+
+def _latest(a: str | None, b: str | None) -> str | None:
+    return b if a is None or (b is not None and b > a) else a
 
 
 def _write_batch(
@@ -407,6 +445,7 @@ def _write_batch(
     vocab: Vocabulary,
     force: bool,
     cap: int,
+    written: _Written,
 ) -> _BatchResult:
     result = _BatchResult()
     stored = {
@@ -434,7 +473,11 @@ def _write_batch(
         result.counters.append(tx.run(text, **params).consume().counters)
 
     for labels, entity_rows in rows["entities"].items():
-        run(statement("merge_entities", labels=vocab.label_expression(labels)), rows=entity_rows)
+        if not result.replaced:
+            entity_rows = [row for row in entity_rows if not written.adds_nothing(row)]
+        if entity_rows:
+            run(statement("merge_entities", labels=vocab.label_expression(labels)), rows=entity_rows)
+            result.entity_rows.extend(entity_rows)
     run(statement("merge_articles"), rows=rows["articles"])
     for rel_type, rel_rows in rows["relationships"].items():
         vocab.check_relationship_type(rel_type)
@@ -465,6 +508,7 @@ def load(
     redirects = redirects or {}
     ensure_schema(driver, database)
     summary = LoadSummary()
+    written = _Written()
     plans: list[_ArticlePlan] = []
     ids: set[str] = set()
     size = 0
@@ -474,7 +518,10 @@ def load(
         if not plans:
             return
         with driver.session(database=database) as session:
-            res = session.execute_write(_write_batch, plans, vocab, force, evidence_cap)
+            res = session.execute_write(_write_batch, plans, vocab, force, evidence_cap, written)
+        if res.replaced:
+            written.state.clear()
+        written.record(res.entity_rows)
         summary.articles_loaded += len(res.loaded)
         summary.articles_replaced += len(res.replaced)
         summary.articles_skipped += len(res.skipped)

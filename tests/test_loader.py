@@ -369,3 +369,19 @@ def test_unknown_entity_reference_is_reported_not_loaded(db):
     load(db, [LoadItem(to_json(bad), "0" * 64, "bad.jsonl:7")], warn=warnings.append)
     assert warnings == ["bad.jsonl:7: relation c -PARTNERS_WITH-> nobody: no entity 'nobody'"]
     assert node(db, HILL[1]) is not None
+
+
+def test_entity_seen_again_in_later_batches_still_updates_dates_and_aliases(db):
+    def mention(aid: str, published: str | None, aliases=()):
+        return article(aid, published, [("c", HILL[1], HILL[2], E.COLLEGE, list(aliases))], [])
+
+    # one article per batch: the loader skips rows that add nothing it has already written
+    load(db, [mention("t-m1", "2024-05-01"), mention("t-m2", "2024-05-01"),
+              mention("t-m3", "2023-01-01"), mention("t-m4", None, ["HV College"]),
+              mention("t-m5", "2025-02-02")], batch_size=1)
+    hill = node(db, HILL[1])
+    assert (hill["firstSeen"], hill["lastSeen"]) == ("2023-01-01", "2025-02-02")
+    assert hill["aliases"] == ["HV College"]
+    with db.session() as s:
+        n = s.run("MATCH (:Article)-[m:MENTIONS]->(:Entity {key: $k}) RETURN count(m) AS n", k=HILL[1]).single()["n"]
+    assert n == 5
