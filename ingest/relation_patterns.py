@@ -112,6 +112,16 @@ PARTICIPANT_NOUNS = frozenset(
     delegates attendee attendees speaker speakers
     """.split()
 )
+#: People taking part for their organisations: "Leaders of A, B and C attended",
+#: "Experts from A commented", "The team of A won the first prize".
+GROUP_NOUNS = frozenset(
+    """
+    leaders leadership experts heads officials teachers faculty staff scholars team teams
+    delegates principals presidents
+    """.split()
+)
+#: Verbs a group of people takes part with, besides PARTICIPATE_VERBS.
+GROUP_VERBS = frozenset("comment win compete take join".split())
 #: Nouns that name an event generically ("the event", "the conference").
 EVENT_NOUNS = frozenset(
     """

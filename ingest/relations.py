@@ -1171,9 +1171,27 @@ class _DocRelations:
             if self.sent_of[start] != k:
                 continue
             found.extend(m.ent.id for m in self.window(end, ORG) if m.ent.id not in tails)
+        group_verb = False
         for verb in self.toks[sent.start : sent.end]:
-            if self.lem_of(verb) in ("attend", "participate") and verb.pos_ == "VERB":
+            if verb.pos_ != "VERB":
+                continue
+            lem = self.lem_of(verb)
+            if lem in ("attend", "participate"):
                 found.extend(m.ent.id for m in self.subject_mentions(verb, ORG) if m.ent.id not in tails)
+            group_verb = group_verb or lem in cue.PARTICIPATE_VERBS or lem in cue.GROUP_VERBS
+        grouped: list[str] = []
+        if group_verb:
+            for i in range(sent.start, sent.end - 2):
+                if (
+                    self.toks[i].lower_ in cue.GROUP_NOUNS and self.owner[i] is None
+                    and self.low(i + 1) in ("of", "from") and self.low(i - 1) != "-"
+                ):
+                    grouped.extend(m.ent.id for m in self.window(i + 2, ORG) if m.ent.id not in tails)
+        here = [m.ent.id for m in self.by_sent[k] if m.type is EVENT]
+        if grouped and (here or self.main_event is not None):
+            # a group taking part is there for the event this sentence names, else the one reported
+            for o in dict.fromkeys(grouped):
+                self.add(o, R.PARTICIPATED_IN, here[0] if here else self.main_event, k, self.cfg.pattern_confidence)
         if not found:
             return
         target = self.event_for(None, k)

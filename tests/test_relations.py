@@ -482,3 +482,24 @@ def test_people_introduced_before_an_event_known_only_by_its_noun_are_not_its_pa
     t = triples(rels)
     assert ("xu", "PARTICIPATED_IN", "ev") in t
     assert ("tian", "PARTICIPATED_IN", "ev") not in t
+
+
+def test_organisations_taking_part_as_a_group_participate(nlp):
+    rels = run(
+        nlp,
+        "The Fernvale Robotics Contest was held on May 2. Leaders of Redstone University, Bluefield "
+        "College and Tallow Technician College attended. The team of Kestrel Polytechnic won the first "
+        "prize. Engineer-teachers from Apex Robotics Group said the tasks were hard.",
+        ents(
+            UNI,
+            COL,
+            ENT,
+            ("tech", (T.COLLEGE, ["Tallow Technician College"])),
+            ("kes", (T.COLLEGE, ["Kestrel Polytechnic"])),
+            ("ev", (T.EVENT, ["Fernvale Robotics Contest"])),
+        ),
+    )
+    t = triples(rels)
+    for org in ("uni", "col", "tech", "kes"):
+        assert (org, "PARTICIPATED_IN", "ev") in t
+    assert ("ent", "PARTICIPATED_IN", "ev") not in t
