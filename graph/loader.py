@@ -71,6 +71,8 @@ class LoadItem:
     @classmethod
     def of(cls, ex: Extraction) -> LoadItem:
         obj = to_json(ex)
+        if not ex.article.text:  # text not at hand: hash what was extracted instead
+            obj["content_hash"] = content_hash_of({k: v for k, v in obj.items() if k != "content_hash"})
         return cls(obj, obj["content_hash"], ex.article.source or ex.article.id)
 
 

@@ -385,3 +385,15 @@ def test_entity_seen_again_in_later_batches_still_updates_dates_and_aliases(db):
     with db.session() as s:
         n = s.run("MATCH (:Article)-[m:MENTIONS]->(:Entity {key: $k}) RETURN count(m) AS n", k=HILL[1]).single()["n"]
     assert n == 5
+
+
+def test_extractions_without_text_are_told_apart_by_what_was_extracted(db):
+    from dataclasses import replace
+
+    first = a1()
+    bare = replace(first, article=replace(first.article, text=""))
+    load(db, [bare])
+    assert load(db, [bare]).articles_skipped == 1
+    fewer = replace(bare, relations=bare.relations[:1])
+    assert load(db, [fewer]).articles_replaced == 1
+    assert rel(db, "HOLDS_POSITION", LI[1], HILL[1]) is None
