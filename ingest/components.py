@@ -1026,14 +1026,38 @@ def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
             if e.type in _ORG_LIKE and key in {_key(n) for n in (e.name, *e.aliases)}:
                 return e
     top = _top_lines_end(_tokens(doc))
+    guests = _guests(doc, ents)
     if top:
         first = [
             (m.start, e) for e in ents if e.type is EntityType.COLLEGE and e.head in lx.SCHOOL_NOUNS
             for m in e.mentions if m.start < top and m.kind != "ref"
         ]
+        first = [p for p in first if id(p[1]) not in guests] or first
         if first:
             return min(first, key=lambda p: p[0])[1]
-    return _main_college(ents)
+    main = _main_college([e for e in ents if id(e) not in guests])
+    return main if main is not None else _main_college(ents)
+
+
+_RECEIVE_LEMMAS = frozenset({"receive", "welcome", "meet"})
+_DELEGATION_WORDS = frozenset({"delegation", "visiting", "entourage"})
+
+
+def _guests(doc: Doc, ents: list[_Ent]) -> set[int]:
+    """ids of the entities named inside "received the visiting delegation (of/led
+    by ...)": in such a report the host writes, so a guest is never "our school"."""
+    spans = []
+    for tok in doc:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _RECEIVE_LEMMAS:
+            for c in tok.children:
+                if c.dep_ in ("dobj", "obj") and any(t.lower_ in _DELEGATION_WORDS for t in c.subtree):
+                    spans.append((c.left_edge.i, c.right_edge.i + 1))
+    if not spans:
+        return set()
+    return {
+        id(e) for e in ents for m in e.mentions
+        if m.kind != "ref" and any(a <= m.start < b for a, b in spans)
+    }
 
 
 def _top_lines_end(tk: _Tokens, lines: int = 2, limit: int = 60) -> int:

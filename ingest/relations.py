@@ -556,9 +556,13 @@ class _DocRelations:
                 self._hold(p.ent.id, org.ent.id, k, self.cfg.pattern_confidence, title)
                 if via_right:
                     # "A, Dean, B, Vice Dean of X": titles listed before an organisation share it
+                    kept = []
                     for q, q_title in pending:
+                        if any(t.pos_ == "VERB" and self.owner[t.i] is None for t in self.toks[q.end : p.start]):
+                            kept.append((q, q_title))  # "President A received the delegation led by B, Dean of X"
+                            continue
                         self._hold(q.ent.id, org.ent.id, k, self.cfg.article_confidence, q_title)
-                    pending = []
+                    pending = kept
             elif title is not None:
                 pending.append((p, title))
         self.pending[k] = pending
@@ -825,12 +829,32 @@ class _DocRelations:
                 score[m.ent.id] += 1
         for org, _ in [x for v in self.positions.values() for x in v]:
             score[org] += 1
+        guests = self._guest_orgs()
+        if set(score) - guests:
+            # "X received the visiting delegation of Y": the host writes, not the guests
+            for g in guests:
+                score.pop(g, None)
         if not score:
             return None
         first: dict[str, int] = {}
         for m in self.mentions:
             first.setdefault(m.ent.id, m.start)
         return max(score, key=lambda e: (score[e], -first.get(e, len(self.doc))))
+
+    def _guest_orgs(self) -> set[str]:
+        """Organisations of a delegation someone received or welcomed."""
+        guests: set[str] = set()
+        for verb in self.toks:
+            if verb.pos_ != "VERB" or self.lem_of(verb) not in cue.RECEIVE_VERBS:
+                continue
+            for c in verb.children:
+                if c.dep_ in ("dobj", "obj") and any(t.lower_ in cue.VISIT_NOUNS for t in c.subtree):
+                    for m in self.subtree_mentions(c):
+                        if m.type in ORG:
+                            guests.add(m.ent.id)
+                        elif m.type is PERSON:
+                            guests.update(self.org_of_person(m.ent.id, explicit_only=True))
+        return guests
 
     # ------------------------------------------------------------------ agents
 
@@ -1145,8 +1169,8 @@ class _DocRelations:
                     continue
                 if org in parent or _is_unit_name(self.drafts[org].name):
                     continue
-                parents = {parent.get(t) for t in visited}
-                if len(visited) > 1 and len(parents) == 1 and None not in parents:
+                parents = {parent.get(t) for t in visited} - {None}
+                if len(visited) > 1 and len(parents) == 1 and sum(t in parent for t in visited) > len(visited) / 2:
                     # a tour of several units of one organisation visits that organisation
                     visited = [parents.pop()]
                 for t in visited:

@@ -466,3 +466,14 @@ def test_a_surname_that_reads_as_a_pronoun_opens_a_name_before_a_title(nlp):
     assert ents["He Minglang"].type is EntityType.PERSON
     ents, _ = entities(nlp, "He said, Director Gao was pleased with Fenwick Polytechnic.")
     assert not [n for n in ents if n.startswith("He ")]
+
+
+def test_our_school_in_a_report_of_a_received_delegation_is_the_host(nlp):
+    ents, _ = entities(
+        nlp,
+        "On May 3, President Gao Ming received the visiting delegation led by Lin Tao, Dean of Fernvale "
+        "Normal University. Lin Tao praised our school's training centres. Lin Tao said Fernvale Normal "
+        "University hopes to work with Tallow Polytechnic. Fernvale Normal University has a long history.",
+    )
+    assert len(ents["Tallow Polytechnic"].mentions) == 2  # its name and "our school"
+    assert len(ents["Fernvale Normal University"].mentions) == 3

@@ -503,3 +503,25 @@ def test_organisations_taking_part_as_a_group_participate(nlp):
     for org in ("uni", "col", "tech", "kes"):
         assert (org, "PARTICIPATED_IN", "ev") in t
     assert ("ent", "PARTICIPATED_IN", "ev") not in t
+
+
+def test_a_host_receiving_a_delegation_is_not_the_guests_organisation(nlp):
+    rels = run(
+        nlp,
+        "On May 3, President Gao Ming received the visiting delegation led by Lin Tao, Dean of Redstone "
+        "University. Lin Tao said Redstone University hopes to work with Bluefield College. Redstone "
+        "University has a long history. The delegation visited Kuma College, Orion College and Harlow "
+        "Center of Bluefield College.",
+        ents(
+            UNI,
+            COL,
+            ("gao", (T.PERSON, ["Gao Ming"])),
+            ("lin", (T.PERSON, ["Lin Tao"])),
+            ("kuma", (T.COLLEGE, ["Kuma College"])),
+            ("orion", (T.COLLEGE, ["Orion College"])),
+        ),
+    )
+    t = triples(rels)
+    assert ("gao", "HOLDS_POSITION", "col") in t
+    assert ("gao", "HOLDS_POSITION", "uni") not in t
+    assert ("lin", "VISITED", "col") in t
