@@ -263,6 +263,11 @@ def name_similarity(forms_a: Iterable[str], forms_b: Iterable[str]) -> float:
     return round(best, 3)
 
 
+#: least name similarity for a pair to be scored at all (people: stricter)
+_NAME_GATE = 0.5
+_PERSON_GATE = 0.8
+
+
 def _abbreviation_block(form: str) -> str:
     """Abbreviation and full name share this block: first and last letter of the
     abbreviation = initials of the full name's first and last significant words."""
@@ -302,10 +307,14 @@ def score_pairs(entities: list[dict], min_score: float = 0.6) -> list[Suggestion
         for i, j in pairs:
             a, b = group[i], group[j]
             sim = name_similarity(a["_forms"], b["_forms"])
+            # shared neighbours support similar names, never make dissimilar ones alike;
+            # people sharing a family name ("Wang Qiang", "Wang Wei") are different people
+            if sim < (_PERSON_GATE if etype == "PERSON" else _NAME_GATE):
+                continue
             na, nb = set(a.get("neighbours") or ()), set(b.get("neighbours") or ())
             shared = len(na & nb)
             overlap = shared / len(na | nb) if na | nb else 0.0
-            score = round(0.75 * sim + 0.25 * overlap, 3)
+            score = round(0.8 * sim + 0.2 * overlap, 3)
             if score < min_score:
                 continue
             if a["key"] > b["key"]:

@@ -65,7 +65,17 @@ def test_score_pairs_same_type_similar_names_shared_neighbours():
     found = score_pairs(entities, min_score=0.6)
     assert [(s.a, s.b) for s in found] == [(SHORT, FULL)]  # keys ordered a < b
     assert found[0].shared_neighbours == 1
-    assert found[0].score == pytest.approx(0.75 * 0.9 + 0.25 * 0.5)
+    assert found[0].score == pytest.approx(0.8 * 0.9 + 0.2 * 0.5)
+
+
+def test_people_sharing_a_family_name_are_not_suggested():
+    entities = [
+        {"key": "person:wang qiang", "name": "Wang Qiang", "type": "PERSON", "aliases": [], "neighbours": ["x"]},
+        {"key": "person:wang wei", "name": "Wang Wei", "type": "PERSON", "aliases": [], "neighbours": ["x"]},
+        {"key": "person:wang  qiang", "name": "Wang  Qiang.", "type": "PERSON", "aliases": [], "neighbours": []},
+    ]
+    found = score_pairs(entities, min_score=0.3)
+    assert [(s.a, s.b) for s in found] == [("person:wang  qiang", "person:wang qiang")]
 
 
 def test_redirects_follow_chains_and_refuse_cycles():
