@@ -239,6 +239,38 @@ _VOID = frozenset(
 )
 
 
+#: class/id words of navigation elements: breadcrumbs, menus, nav bars.
+_NAV_ATTR = re.compile(r"(?:^|[-_\s])(?:[a-z]*crumbs?|[a-z]*nav(?:s|bar|bars|igation|list|menu)?|[a-z]*menus?(?:bar)?)(?=$|[-_\s\d])", re.I)
+#: Separators of a breadcrumb trail: "Home > News > Campus News".
+_TRAIL_SEP = re.compile(r"\s+(?:>|»|›|/|\|)\s+")
+
+
+def _is_nav(attrs: list[tuple[str, str | None]]) -> bool:
+    for name, value in attrs:
+        if not value:
+            continue
+        if name == "role" and value.strip().lower() in ("navigation", "menu", "menubar"):
+            return True
+        if name in ("class", "id") and _NAV_ATTR.search(value):
+            return True
+    return False
+
+
+def _is_trail(line: str) -> bool:
+    """A line of short items joined by ">", "/" or "|": a breadcrumb or menu, not
+    prose, nor a byline ("Editor: A | Source: B" has colons).
+
+    >>> _is_trail("Home > News & Events > Campus News"), _is_trail("Profit rose 5% in 2024.")
+    (True, False)
+    """
+    items = _TRAIL_SEP.split(line)
+    if len(items) < 2 or line.rstrip()[-1:] in ".!?" or ":" in line:
+        return False
+    if len(items) == 2 and not re.search(r"\s(?:>|»|›)\s", line):
+        return False  # "A / B" alone is too weak a sign
+    return all(0 < len(item.split()) <= 4 for item in items)
+
+
 class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -254,7 +286,7 @@ class _VisibleText(HTMLParser):
             self.title = []
         if tag == "body" and "head" in self.hidden:
             self.hidden.clear()  # </head> may be left out: <body> ends it
-        if tag in _HIDDEN and tag not in _VOID:
+        if tag not in _VOID and (tag in _HIDDEN or (tag != "body" and _is_nav(attrs))):
             self.hidden.append(tag)
         if self.hidden:
             return
@@ -309,7 +341,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     parser.feed(html)
     parser.close()
     paragraphs = ("".join(parser.parts)).split("\n\n")
-    text = "\n\n".join(p for p in (_squash(p) for p in paragraphs) if p)
+    text = "\n\n".join(p for p in (_squash(p) for p in paragraphs) if p and not _is_trail(p))
     return text, parser.h1_text or parser.title_text or None
 
 

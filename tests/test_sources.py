@@ -318,3 +318,19 @@ def test_reading_streams(tmp_path):
     stream = read_articles([path])
     assert next(stream).id == "n0"  # a generator: nothing read beyond what is asked for
     assert [a.id for a in stream] == ["n1", "n2", "n3", "n4"]
+
+
+def test_html_breadcrumbs_and_menus_are_not_article_text():
+    text, _ = html_to_text(
+        '<body><div class="site-breadcrumb">Home &gt; Notices</div>'
+        '<ul class="main-menu"><li>About Us</li><li>Admissions</li></ul>'
+        '<div role="navigation">Campus Life</div><div id="subnav-2">Research</div>'
+        "<h1>Fenwick Polytechnic opens a lab</h1>"
+        "<p>Home &gt; News &amp; Events &gt; Campus News</p>"
+        "<p>Source: Fenwick Polytechnic | Editor: Gao Ming</p>"
+        "<p>The lab opened on May 3 / 4 (two days), said Gao Ming.</p></body>"
+    )
+    assert text == (
+        "Fenwick Polytechnic opens a lab\n\nSource: Fenwick Polytechnic | Editor: Gao Ming\n\n"
+        "The lab opened on May 3 / 4 (two days), said Gao Ming."
+    )
