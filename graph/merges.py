@@ -17,9 +17,10 @@ nodes the articles name.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
@@ -236,15 +237,23 @@ def abbreviates(short: str, full: str) -> bool:
     return match(0, 0)
 
 
-def name_similarity(forms_a: Iterable[str], forms_b: Iterable[str]) -> float:
+def name_similarity(
+    forms_a: Iterable[str],
+    forms_b: Iterable[str],
+    weight: Callable[[str], float] | None = None,
+) -> float:
     """How alike two entities' names are, 0..1: the best pair of their surface forms
-    by token overlap, character similarity or one being the other's acronym.
+    by weighted token overlap (``weight`` of a word, e.g. its rarity; 1 by default),
+    spelling variants (characters 90% alike) or one being the other's acronym.
 
     >>> name_similarity(["Northeastern University"], ["NEU"])
     0.9
     >>> name_similarity(["Larkford Vocational College"], ["Larkford Vocational College"])
     1.0
+    >>> name_similarity(["Larkford Vocational College"], ["Milton Vocational College"])
+    0.5
     """
+    w = weight or (lambda token: 1.0)
     best = 0.0
     for x in forms_a:
         for y in forms_b:
@@ -254,12 +263,14 @@ def name_similarity(forms_a: Iterable[str], forms_b: Iterable[str]) -> float:
             if nx == ny:
                 return 1.0
             tx, ty = set(nx.split()), set(ny.split())
-            jaccard = len(tx & ty) / len(tx | ty)
+            union = sum(w(t) for t in tx | ty)
+            overlap = sum(w(t) for t in tx & ty) / union if union else 0.0
             chars = SequenceMatcher(None, nx, ny).ratio()
+            spelling = chars * 0.95 if chars >= 0.9 else 0.0
             acro = 0.9 if (" " not in ny and abbreviates(ny, nx)) or (
                 " " not in nx and abbreviates(nx, ny)
             ) else 0.0
-            best = max(best, jaccard, chars * 0.9, acro)
+            best = max(best, overlap, spelling, acro)
     return round(best, 3)
 
 
@@ -296,6 +307,12 @@ def score_pairs(entities: list[dict], min_score: float = 0.6) -> list[Suggestion
             for k in keys:
                 index.setdefault(k, []).append(i)
         freq = Counter({k: len(v) for k, v in index.items()})
+        # words common among names of this type ("college", "group") count for less
+        words = Counter(t for e in group for t in {t for f in e["_forms"] for t in _tokens(f)})
+
+        def rarity(token: str, n: int = len(group), words: Counter = words) -> float:
+            return math.log((n + 1) / (words[token] + 1)) + 1.0
+
         limit = max(50, len(group) // 20)
         pairs = set()
         for k, members in index.items():
@@ -306,7 +323,7 @@ def score_pairs(entities: list[dict], min_score: float = 0.6) -> list[Suggestion
                     pairs.add((members[x], members[y]))
         for i, j in pairs:
             a, b = group[i], group[j]
-            sim = name_similarity(a["_forms"], b["_forms"])
+            sim = name_similarity(a["_forms"], b["_forms"], rarity)
             # shared neighbours support similar names, never make dissimilar ones alike;
             # people sharing a family name ("Wang Qiang", "Wang Wei") are different people
             if sim < (_PERSON_GATE if etype == "PERSON" else _NAME_GATE):
