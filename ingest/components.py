@@ -719,6 +719,20 @@ def make_references(nlp: Language, name: str, min_modifiers: int) -> "ReferenceF
     return ReferenceFinder(min_modifiers)
 
 
+#: Event nouns that also name a place of work ("sterile injection workshop").
+_PLACE_OR_EVENT = frozenset({"workshop"})
+#: Verbs that make such a noun an event: it is held or attended.
+_HOLD_LEMMAS = frozenset(
+    {"hold", "attend", "host", "organize", "organise", "participate", "convene", "sponsor",
+     "conclude", "preside", "co-host", "co-organize"}
+)
+
+
+def _held(doc: Doc, i: int) -> bool:
+    """Does the sentence of token ``i`` hold or attend something?"""
+    return any(t.lemma_.lower() in _HOLD_LEMMAS for t in doc[i].sent)
+
+
 class ReferenceFinder:
     """Event descriptions ("the signing ceremony") and references ("the college")."""
 
@@ -739,6 +753,8 @@ class ReferenceFinder:
                 continue
             if low in lx.EVENT_NOUNS and tk.text[i][:1].islower():
                 desc = self._description(tk, i, mentions)
+                if desc is not None and low in _PLACE_OR_EVENT and not _held(doc, i):
+                    desc = None  # "the company's precision parts workshop" is a shop floor
                 if desc is not None:
                     found.append(desc)
                     continue

@@ -477,3 +477,10 @@ def test_our_school_in_a_report_of_a_received_delegation_is_the_host(nlp):
     )
     assert len(ents["Tallow Polytechnic"].mentions) == 2  # its name and "our school"
     assert len(ents["Fernvale Normal University"].mentions) == 3
+
+
+def test_a_factory_workshop_is_no_event_but_a_workshop_held_is(nlp):
+    ents, _ = entities(nlp, "Harlow Dairy Co., Ltd. is expanding its cheese packing workshop in Fenwick City.")
+    assert not [e for e in ents.values() if e.type is EntityType.EVENT]
+    ents, _ = entities(nlp, "Fenwick Polytechnic held a teacher training workshop on May 3.")
+    assert ents["teacher training workshop"].type is EntityType.EVENT
