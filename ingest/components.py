@@ -310,6 +310,19 @@ def _drop_alias_runs(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in spans)]
 
 
+def _joins_modifiers(tk: _Tokens, i: int, start: int, end: int) -> bool:
+    """Is the "and" at ``i`` inside one name, between two generic modifiers
+    ("... of Fenwick Vocational and Technical College")?"""
+    if not start < i < end - 2:
+        return False
+    before, after = tk.lower[i - 1], tk.lower[i + 1]
+    return (
+        before in lx.GENERIC_WORDS and after in lx.GENERIC_WORDS
+        and before not in lx.HEAD_TYPES and after not in lx.HEAD_TYPES
+        and before not in lx.CONNECTORS and after not in lx.CONNECTORS
+    )
+
+
 class _Analysis:
     """Turns one capitalised run into typed mentions."""
 
@@ -405,7 +418,7 @@ class _Analysis:
             low = tk.lower[i]
             if low == "between":
                 between = True
-            if (low == "and" or low == "&") and not between:
+            if (low == "and" or low == "&") and not between and not _joins_modifiers(tk, i, start, end):
                 bounds.append(i)
         bounds.append(end)
         parts = []  # (start, end) of each coordinated part
@@ -423,7 +436,8 @@ class _Analysis:
             )
             own = acronyms or tk.lower[a - 1] == "the" or (
                 bool(merged) and merged[-1][2] is not None and tk.iob[a] == "B"
-                and self.ner[a] in ("ORG", "PERSON") and not any(tk.lower[x] in _PREPS for x in range(a, b))
+                and (self.ner[a] == "ORG" or self.ner[a] == "PERSON" and b - a > 1)  # not "... and Hospitality"
+                and not any(tk.lower[x] in _PREPS for x in range(a, b))
             )
             if merged and (h is None or merged[-1][2] is None) and not own:
                 merged[-1][1] = b

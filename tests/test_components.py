@@ -484,3 +484,15 @@ def test_a_factory_workshop_is_no_event_but_a_workshop_held_is(nlp):
     assert not [e for e in ents.values() if e.type is EntityType.EVENT]
     ents, _ = entities(nlp, "Fenwick Polytechnic held a teacher training workshop on May 3.")
     assert ents["teacher training workshop"].type is EntityType.EVENT
+
+
+def test_and_between_generic_words_stays_inside_a_name(nlp):
+    ents, _ = entities(
+        nlp, "The first class of the Orion Solar Industry College of Fenwick Vocational and Technical College began."
+    )
+    assert ents["Orion Solar Industry College of Fenwick Vocational and Technical College"].type is EntityType.COLLEGE
+    assert "Technical College" not in ents
+    ents, _ = entities(nlp, "Teachers of the School of Tourism and Hospitality attended the ceremony.")
+    assert "School of Tourism and Hospitality" in ents
+    ents, _ = entities(nlp, "The Ministry of Education and Harlow Technical College signed the plan.")
+    assert "Harlow Technical College" in ents
