@@ -122,6 +122,8 @@ GROUP_NOUNS = frozenset(
 )
 #: Verbs a group of people takes part with, besides PARTICIPATE_VERBS.
 GROUP_VERBS = frozenset("comment win compete take join".split())
+#: Verbs that place an organisation: "is located in", "was founded in", "is based in".
+SITE_VERBS = frozenset("locate base headquarter found establish situate register".split())
 #: Nouns that name an event generically ("the event", "the conference").
 EVENT_NOUNS = frozenset(
     """

@@ -841,6 +841,20 @@ class _DocRelations:
             first.setdefault(m.ent.id, m.start)
         return max(score, key=lambda e: (score[e], -first.get(e, len(self.doc))))
 
+    def place_chain(self, i: int, end: int) -> list[_Mention]:
+        """The places from token ``i`` on, joined by commas: "A District, B City"."""
+        out: list[_Mention] = []
+        while i < end:
+            m = self.mention_at(i)
+            if m is None or m.type is not PLACE or m.start != i:
+                break
+            out.append(m)
+            if m.end + 1 < end and self.low(m.end) == ",":
+                i = m.end + 1
+            else:
+                break
+        return out
+
     def _guest_orgs(self) -> set[str]:
         """Organisations of a delegation someone received or welcomed."""
         guests: set[str] = set()
@@ -1490,10 +1504,18 @@ class _DocRelations:
             if m.type not in ORG:
                 continue
             i = m.end
+            if i + 2 < sent.end and self.low(i) == "(" and self.low(i + 2) == ")":
+                i += 3  # "X College (XC) in Y City"
             if i + 1 < sent.end and self.low(i) == "in":
-                place = self.mention_at(i + 1)
-                if place is not None and place.type is PLACE:
+                for place in self.place_chain(i + 1, sent.end):
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+            elif i + 1 < sent.end and self.low(i) == "," and (i + 2 >= sent.end or self.low(i + 2) != "and"):
+                # "Address: X College, Y City, Z Province"
+                chain = self.place_chain(i + 1, sent.end)
+                after = chain[-1].end if chain else i
+                if chain and (after >= sent.end or not self.toks[after].is_alpha):
+                    for place in chain:
+                        self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
             j = m.start - 1
             if j > sent.start and self.low(j) in ("'s", "’s"):
                 place = self.mention_at(j - 1)
@@ -1503,6 +1525,20 @@ class _DocRelations:
                 place = self.mention_at(j - 1)
                 if place is not None and place.type is PLACE:
                     self.add(m.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+        for verb in self.toks[sent.start : sent.end]:
+            if verb.pos_ != "VERB" or self.lem_of(verb) not in cue.SITE_VERBS:
+                continue
+            # "X is located in A District, B City"; "X was founded in 2012 in B City"
+            orgs = [m for m in self.subject_mentions(verb) if m.type in ORG]
+            if not orgs:
+                continue
+            j = verb.i + 1
+            while j < sent.end - 1 and self.toks[j].text not in (";",) and self.lem_of(self.toks[j]) not in ("and",):
+                if self.low(j) == "in" and self.mention_at(j + 1) is not None:
+                    for place in self.place_chain(j + 1, sent.end):
+                        for o in orgs:
+                            self.add(o.ent.id, R.LOCATED_IN, place.ent.id, k, conf)
+                j += 1
 
 
 # ---------------------------------------------------------------------- helpers

@@ -525,3 +525,22 @@ def test_a_host_receiving_a_delegation_is_not_the_guests_organisation(nlp):
     assert ("gao", "HOLDS_POSITION", "col") in t
     assert ("gao", "HOLDS_POSITION", "uni") not in t
     assert ("lin", "VISITED", "col") in t
+
+
+def test_organisations_are_located_in_every_place_of_a_comma_chain(nlp):
+    city = ("city", (T.PLACE, ["Fenwick City"]))
+    prov = ("prov", (T.PLACE, ["Tallow Province"]))
+    dist = ("dist", (T.PLACE, ["Oak District"]))
+    for text in (
+        "Apex Robotics Group was founded in 2009 in Fenwick City, Tallow Province, and makes robots.",
+        "Apex Robotics Group is located in Oak District, Fenwick City, Tallow Province.",
+        "Bluefield College (BC) in Oak District, Fenwick City, Tallow Province opened a lab.",
+    ):
+        t = triples(run(nlp, text, ents(ENT, COL, city, prov, dist, bc=(T.COLLEGE, ["BC"]))))
+        who = "col" if text.startswith("Bluefield") else "ent"
+        for place in ("city", "prov"):
+            assert (who, "LOCATED_IN", place) in t, text
+    t = triples(run(nlp, "Address: Bluefield College, Fenwick City, Tallow Province", ents(COL, city, prov)))
+    assert {("col", "LOCATED_IN", "city"), ("col", "LOCATED_IN", "prov")} <= t
+    t = triples(run(nlp, "Bluefield College, Fenwick City Bureau and Apex Robotics Group met.", ents(COL, ENT, city)))
+    assert ("col", "LOCATED_IN", "city") not in t
