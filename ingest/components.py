@@ -145,6 +145,9 @@ class NameFinder:
                 if main.end == end and main.type is not EntityType.PERSON:
                     main.alias = alias[0]
             mentions.extend(found)
+        for m in mentions:
+            if m.end - m.start == 1 and _dateline_place(tk, m.start):
+                m.type, m.kind = EntityType.PLACE, "name"  # "FENWICK, May 18 — ..."
         doc._.eikg_mentions = _drop_alias_runs(doc, mentions)
         return doc
 
@@ -201,6 +204,15 @@ class NameFinder:
 def _headline_verb(low: str) -> bool:
     """"Leads", "Signs", "Holds": a headline's verb in the third person."""
     return low.endswith("s") and low[:-1] in lx.HEADLINE_VERBS or low[:-2] in lx.HEADLINE_VERBS and low.endswith("es")
+
+
+def _dateline_place(tk: _Tokens, i: int) -> bool:
+    """A capitalised city opening a line before a comma and a date: "FENWICK, May 18"."""
+    at_line_start = i == 0 or "\n" in tk.text[i - 1] or "\n" in tk.ws[i - 1]
+    return (
+        at_line_start and i + 2 < tk.n and tk.text[i].isupper() and tk.alpha[i] and len(tk.text[i]) > 2
+        and tk.text[i + 1] == "," and (tk.lower[i + 2] in lx.MONTHS or tk.text[i + 2][:1].isdigit())
+    )
 
 
 def _mute_shouting_lines(tk: _Tokens) -> None:

@@ -496,3 +496,10 @@ def test_and_between_generic_words_stays_inside_a_name(nlp):
     assert "School of Tourism and Hospitality" in ents
     ents, _ = entities(nlp, "The Ministry of Education and Harlow Technical College signed the plan.")
     assert "Harlow Technical College" in ents
+
+
+def test_a_dateline_city_in_capitals_is_a_place(nlp):
+    ents, _ = entities(nlp, "FENWICK, May 18, 2025 — Harlow Dairy Co., Ltd. opened a plant.\n\nHarlow Dairy hired 40 workers.")
+    assert ents["FENWICK"].type is EntityType.PLACE
+    ents, _ = entities(nlp, "Staff of HDC, Fenwick Polytechnic and Harlow Dairy Co., Ltd. met.")
+    assert "HDC" not in ents or ents["HDC"].type is not EntityType.PLACE
