@@ -43,7 +43,7 @@ BYLINE_CUES = frozenset(
 #: Verbs whose agents ("by ...") or subjects organise an event.
 ORGANIZE_VERBS = frozenset(
     """
-    hold host sponsor organize organise undertake convene guide lead co-host co-sponsor
+    hold host sponsor organize organise undertake convene lead co-host co-sponsor
     co-organize co-organise cohost cosponsor chair launch
     """.split()
 )

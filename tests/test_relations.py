@@ -544,3 +544,15 @@ def test_organisations_are_located_in_every_place_of_a_comma_chain(nlp):
     assert {("col", "LOCATED_IN", "city"), ("col", "LOCATED_IN", "prov")} <= t
     t = triples(run(nlp, "Bluefield College, Fenwick City Bureau and Apex Robotics Group met.", ents(COL, ENT, city)))
     assert ("col", "LOCATED_IN", "city") not in t
+
+
+def test_guidance_is_not_organising(nlp):
+    rels = run(
+        nlp,
+        "The Fernvale Teaching Forum was hosted by Redstone University and guided by the Provincial "
+        "Education Department.",
+        ents(UNI, GOV, ("ev", (T.EVENT, ["Fernvale Teaching Forum"]))),
+    )
+    t = triples(rels)
+    assert ("uni", "ORGANIZED", "ev") in t
+    assert ("gov", "ORGANIZED", "ev") not in t
