@@ -11,7 +11,7 @@ Articles and MENTIONS are not projected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import neo4j
@@ -76,32 +76,54 @@ def _closed(values: Iterable[str] | None, enum: type, what: str) -> tuple[str, .
     return tuple(dict.fromkeys(out))
 
 
+#: Entities (or heads of relationships) per page of the projection queries.
+PAGE_SIZE = 5000
+
+
 def to_networkx(
     driver: neo4j.Driver,
     projection: Projection = Projection(),
     *,
     database: str | None = None,
+    page: int = PAGE_SIZE,
 ) -> nx.MultiDiGraph:
-    """Stream the selected part of the graph into a MultiDiGraph."""
+    """Stream the selected part of the graph into a MultiDiGraph.
+
+    Entities, then the relationships leaving them, are read in keyset pages of
+    ``page`` entities (one record each), so the server never holds more than a
+    page however large the graph.
+    """
     g = nx.MultiDiGraph()
     types = list(projection.node_types) or None
     relations = list(projection.relation_types) or [t.value for t in RelationType]
+    params = {
+        "types": types,
+        "relations": relations,
+        "since": projection.since,
+        "until": projection.until,
+        "size": page,
+    }
+    add_edge = g.add_edge  # add_edges_from goes through views per edge: slower
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        for rec in session.run(internal_query("_project_nodes"), {"types": types}):
+        for chunk in _pages(session, internal_query("_project_nodes"), params):
             g.add_nodes_from(
                 (key, {"name": name, "type": kind, "aliases": list(aliases)})
-                for key, name, kind, aliases in rec["chunk"]
+                for key, name, kind, aliases in chunk
             )
-        params = {
-            "relations": relations,
-            "types": types,
-            "since": projection.since,
-            "until": projection.until,
-        }
-        add_edge = g.add_edge  # add_edges_from goes through views per edge: slower
-        for rec in session.run(internal_query("_project_edges"), params):
-            for head, rel, tail, n, first, last in rec["chunk"]:
+        for chunk in _pages(session, internal_query("_project_edges"), params):
+            for head, rel, tail, n, first, last in chunk:
                 add_edge(head, tail, key=rel, articles=n, firstSeen=first, lastSeen=last)
     if projection.windowed:
         g.remove_nodes_from([v for v in list(g) if g.degree(v) == 0])
     return g
+
+
+def _pages(session: neo4j.Session, text: str, params: dict) -> Iterator[list]:
+    """The chunk of every keyset page of a query taking $after and returning last, chunk."""
+    after = ""
+    while True:
+        record = session.run(text, params, after=after).single()
+        if record is None:
+            return
+        yield record["chunk"]
+        after = record["last"]

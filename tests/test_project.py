@@ -37,6 +37,15 @@ def test_projection_of_everything(graph):
     assert edge["lastSeen"] == "2024-05-20"
 
 
+def test_projection_pages_give_the_same_graph(graph):
+    # Pages of 2 entities: the fixture's 11 entities take 6 pages, the last one short.
+    for projection in (Projection(), Projection.parse(["college,enterprise"], since="2024-01-01")):
+        whole, paged = to_networkx(graph, projection), to_networkx(graph, projection, page=2)
+        assert dict(paged.nodes(data=True)) == dict(whole.nodes(data=True))
+        assert sorted(paged.edges(keys=True, data=True)) == sorted(whole.edges(keys=True, data=True))
+    assert to_networkx(graph, page=2).number_of_edges() == 16
+
+
 def test_projection_by_types_and_relations(graph):
     g = to_networkx(graph, Projection.parse(["college,enterprise"], ["partners_with"]))
     assert set(g) == {RP, HVC, ACME, BLUE, NOVA}
