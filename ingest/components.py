@@ -1160,6 +1160,7 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
     distinctive = [w for w in words if w not in lx.HEAD_TYPES and w not in lx.CONNECTORS]
     if not distinctive:
         return None
+    candidates: list[_Ent] = []
     for e in ents:
         if e.type is EntityType.EVENT and m.type is EntityType.EVENT:
             # "X Forum" for "X Forum of Kestrel University"
@@ -1187,8 +1188,13 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
             continue
         it = iter(full)
         if all(w in it for w in words) and words[0] in full[:2] + [w for w in full if w not in lx.HEAD_TYPES][:2]:
-            return e
-    return None
+            candidates.append(e)
+    if not candidates:
+        return None
+    # a bare brand ("Harlow") is the company before the industry college named after it
+    if m.type is None and m.end - m.start == 1:
+        return min(candidates, key=lambda e: e.type is not EntityType.ENTERPRISE)
+    return candidates[0]
 
 
 def _place_owner(key: str, ents: list[_Ent]) -> _Ent | None:

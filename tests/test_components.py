@@ -503,3 +503,13 @@ def test_a_dateline_city_in_capitals_is_a_place(nlp):
     assert ents["FENWICK"].type is EntityType.PLACE
     ents, _ = entities(nlp, "Staff of HDC, Fenwick Polytechnic and Harlow Dairy Co., Ltd. met.")
     assert "HDC" not in ents or ents["HDC"].type is not EntityType.PLACE
+
+
+def test_a_bare_brand_is_the_company_not_the_industry_college_named_after_it(nlp):
+    ents, _ = entities(
+        nlp,
+        "Fenwick Polytechnic and Orion Motors Group agreed to build the Orion Smart Vehicle Industry College. "
+        "Ma Lin, Vice President of Orion, spoke.",
+    )
+    assert "Orion" in ents["Orion Motors Group"].aliases
+    assert "Orion" not in ents["Orion Smart Vehicle Industry College"].aliases
