@@ -1043,7 +1043,12 @@ class _DocRelations:
                         break
                 if with_tok is None:
                     continue
-                others = [m.ent.id for m in self.window(with_tok + 1, ORG)]
+                # "works with X through the Y Alliance": Y is the channel, not a partner
+                channel = next(
+                    (j for j in range(with_tok + 1, sent.end) if self.low(j) in ("through", "via") and self.owner[j] is None),
+                    sent.end,
+                )
+                others = [m.ent.id for m in self.window(with_tok + 1, ORG) if m.start < channel]
                 if not others:
                     continue
                 subj = self.actors(self.subject_mentions(tok), k)

@@ -556,3 +556,14 @@ def test_guidance_is_not_organising(nlp):
     t = triples(rels)
     assert ("uni", "ORGANIZED", "ev") in t
     assert ("gov", "ORGANIZED", "ev") not in t
+
+
+def test_an_alliance_worked_through_is_no_partner(nlp):
+    rels = run(
+        nlp,
+        "Bluefield College already works with Apex Robotics Group through the Fernvale Robotics Alliance.",
+        ents(COL, ENT, ("all", (T.ALLIANCE, ["Fernvale Robotics Alliance"]))),
+    )
+    t = triples(rels)
+    assert ("col", "PARTNERS_WITH", "ent") in t or ("ent", "PARTNERS_WITH", "col") in t
+    assert not [x for x in t if x[1] == "PARTNERS_WITH" and "all" in (x[0], x[2])]
