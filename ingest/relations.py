@@ -789,10 +789,20 @@ class _DocRelations:
                 j += 1
                 continue
             if not (self._is_titleish(tok) or tok.lower_ in ("of", "at")):
-                return None
+                break
             title.append(tok)
             j += 1
-        return None
+        if not title or not any(self.title_tok[t.i] for t in title) or title[-1].lower_ in ("of", "at"):
+            return None
+        if j < sent.end and self.toks[j].is_alpha:
+            return None
+        # "A was elected Chair of the alliance, and B was appointed Secretary-General":
+        # the organisation of the appointment before it in the sentence
+        verbs = [t.i for t in self.toks[sent.start : p.start] if self.lem_of(t) in cue.APPOINT_VERBS and t.pos_ in _VERB_POS]
+        if not verbs:
+            return None
+        before = [m for m in self.by_sent[self.sent_of[p.start]] if m.type in ORG and verbs[0] < m.start and m.end <= p.start]
+        return (_title_text(title), before[-1]) if before else None
 
     def _appointed_as(self, p: _Mention, sent: Span) -> _Mention | None:
         """'Li Hua was appointed as the Vice President of the alliance'."""

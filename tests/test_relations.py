@@ -567,3 +567,21 @@ def test_an_alliance_worked_through_is_no_partner(nlp):
     t = triples(rels)
     assert ("col", "PARTNERS_WITH", "ent") in t or ("ent", "PARTNERS_WITH", "col") in t
     assert not [x for x in t if x[1] == "PARTNERS_WITH" and "all" in (x[0], x[2])]
+
+
+def test_a_title_given_without_of_takes_the_organisation_of_the_appointment_before_it(nlp):
+    rels = run(
+        nlp,
+        "Gao Ming, President of Bluefield College, was elected Chair of the alliance, and Lin Tao, Dean "
+        "of Bluefield College, was appointed Secretary-General.",
+        ents(
+            COL,
+            ("gao", (T.PERSON, ["Gao Ming"])),
+            ("lin", (T.PERSON, ["Lin Tao"])),
+            ("all", (T.ALLIANCE, ["Fernvale Robotics Alliance", "the alliance"])),
+        ),
+    )
+    t = triples(rels)
+    assert ("gao", "HOLDS_POSITION", "all") in t
+    assert ("lin", "HOLDS_POSITION", "all") in t
+    assert ("lin", "HOLDS_POSITION", "col") in t
