@@ -167,7 +167,7 @@ class NameFinder:
                 if tk.space[j] and "\n" not in text and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
-                if text in ("'s", "’s") and tk.lower[j - 1] in lx.GROUP_NOUNS and j + 1 < n and _namey(tk, j + 1):
+                if text in ("'s", "’s", "'", "’") and tk.lower[j - 1] in lx.GROUP_NOUNS and j + 1 < n and _namey(tk, j + 1):
                     j += 1
                     continue
                 if text in ("-", "–") and not tk.ws[j - 1] and not tk.ws[j] and (

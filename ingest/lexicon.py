@@ -46,7 +46,7 @@ HEAD_TYPES: dict[str, EntityType] = {
         ("meeting", "conference", "symposium", "forum", "ceremony", "summit", "congress",
          "seminar", "workshop", "fair", "expo", "exhibition", "competition", "contest",
          "discussion", "festival", "lecture", "tournament", "webinar", "roundtable", "convention",
-         "olympiad", "challenge", "hackathon", "conclave", "colloquium"),
+         "olympiad", "challenge", "hackathon", "conclave", "colloquium", "camp", "bootcamp"),
         EntityType.EVENT,
     ),
     **dict.fromkeys(
@@ -88,7 +88,7 @@ VENUE_HEADS = frozenset(
 EVENT_NOUNS = frozenset(
     {"meeting", "conference", "symposium", "forum", "ceremony", "summit", "congress", "seminar",
      "workshop", "fair", "expo", "exhibition", "competition", "contest", "festival", "lecture",
-     "webinar", "roundtable", "convention", "activities", "activity", "event", "visit"}
+     "webinar", "roundtable", "convention", "activities", "activity", "event", "visit", "camp"}
 )
 
 #: Event nouns vague enough that a description needs two modifiers.

@@ -513,3 +513,10 @@ def test_a_bare_brand_is_the_company_not_the_industry_college_named_after_it(nlp
     )
     assert "Orion" in ents["Orion Motors Group"].aliases
     assert "Orion" not in ents["Orion Smart Vehicle Industry College"].aliases
+
+
+def test_a_camp_is_an_event_and_a_plural_possessive_stays_in_its_name(nlp):
+    ents, _ = entities(nlp, "The 2025 Fenwick Teachers' Data Skills Training Camp opened on May 28 at Tallow Normal University.")
+    assert ents["2025 Fenwick Teachers' Data Skills Training Camp"].type is EntityType.EVENT
+    ents, _ = entities(nlp, "Fenwick Polytechnic held a summer camp for robotics on July 2.")
+    assert ents["summer camp"].type is EntityType.EVENT
