@@ -1241,6 +1241,14 @@ class _DocRelations:
                 ):
                     grouped.extend(m.ent.id for m in self.window(i + 2, ORG) if m.ent.id not in tails)
         here = [m.ent.id for m in self.by_sent[k] if m.type is EVENT]
+        if here and k in self.both_parties_sents:
+            # "At the symposium, the two sides discussed ...": the partners, else the visitors and the visited
+            parties: list[str] = list(self.partner_pairs[-1]) if self.partner_pairs else []
+            if not parties and self.person_visits:
+                person, visited, _ = self.person_visits[-1]
+                parties = [*self.org_of_person(person, explicit_only=True)[:1], *visited[:1]]
+            for o in parties:
+                self.add(o, R.PARTICIPATED_IN, here[0], k, self.cfg.article_confidence)
         if grouped and (here or self.main_event is not None):
             # a group taking part is there for the event this sentence names, else the one reported
             for o in dict.fromkeys(grouped):

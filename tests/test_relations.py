@@ -585,3 +585,15 @@ def test_a_title_given_without_of_takes_the_organisation_of_the_appointment_befo
     assert ("gao", "HOLDS_POSITION", "all") in t
     assert ("lin", "HOLDS_POSITION", "all") in t
     assert ("lin", "HOLDS_POSITION", "col") in t
+
+
+def test_the_two_sides_at_an_event_are_the_visitors_and_the_visited(nlp):
+    rels = run(
+        nlp,
+        "Lin Tao, President of Bluefield College, visited Apex Robotics Group on May 2. At the "
+        "symposium that followed, the two sides discussed joint training.",
+        ents(COL, ENT, ("lin", (T.PERSON, ["Lin Tao"])), ("ev", (T.EVENT, ["symposium"]))),
+    )
+    t = triples(rels)
+    assert ("col", "PARTICIPATED_IN", "ev") in t
+    assert ("ent", "PARTICIPATED_IN", "ev") in t
