@@ -988,10 +988,20 @@ class EntityResolver:
             same = [e for e in ents if e.type is EntityType.EVENT and (e.head == m.head or _key(e.name) == _key(text))]
             if same:
                 same[0].mentions.append(m)
-            else:
-                e = _Ent(EntityType.EVENT, text, m.start, m.head, headed=False)
-                e.mentions.append(m)
-                ents.append(e)
+                continue
+            e = _Ent(EntityType.EVENT, text, m.start, m.head, headed=False)
+            e.mentions.append(m)
+            ents.append(e)
+            if m.head in lx.VAGUE_EVENT_NOUNS:
+                # "the robot event of the 2025 Skills Competition" is the competition's
+                # instance the article reports: one event, the competition's name an alias
+                for inner in ents:
+                    if inner is not e and inner.type is EntityType.EVENT and any(
+                        m.start <= x.start and x.end <= m.end for x in inner.mentions
+                    ):
+                        e.mentions.extend(inner.mentions)
+                        e.aliases.append(inner.name)
+                        inner.mentions = []
 
     def _references(self, doc: Doc, mentions: list[Mention], ents: list[_Ent]) -> None:
         first = {id(e): min(m.start for m in e.mentions) for e in ents if e.mentions}

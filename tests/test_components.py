@@ -520,3 +520,15 @@ def test_a_camp_is_an_event_and_a_plural_possessive_stays_in_its_name(nlp):
     assert ents["2025 Fenwick Teachers' Data Skills Training Camp"].type is EntityType.EVENT
     ents, _ = entities(nlp, "Fenwick Polytechnic held a summer camp for robotics on July 2.")
     assert ents["summer camp"].type is EntityType.EVENT
+
+
+def test_a_vague_event_of_a_named_event_is_one_event(nlp):
+    ents, _ = entities(
+        nlp,
+        "The industrial robot system integration event of the 2025 Tallow Skills Competition closed at "
+        "Fenwick Polytechnic on May 18. The competition was sponsored by the Education Department of Tallow Province.",
+    )
+    event = ents["industrial robot system integration event of the 2025 Tallow Skills Competition"]
+    assert "2025 Tallow Skills Competition" in event.aliases
+    assert "2025 Tallow Skills Competition" not in ents
+    assert len([e for e in ents.values() if e.type is EntityType.EVENT]) == 1
