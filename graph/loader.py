@@ -14,6 +14,10 @@ a file) and writes it in batches. Each batch is one managed write transaction
    nodes with their ``MENTIONS``, and relationships (one statement per
    relationship type).
 
+Reading and planning the input (and, for ``ingest``, spaCy) runs in a thread one
+batch ahead of the writes, so it overlaps the server's work; batches are still
+written one at a time, in input order.
+
 Labels and relationship types come only from the ontology's vocabulary
 (:func:`eikg.graph.ontology.vocabulary`). Relationship properties are merged as
 sets keyed by article id, so loading the same input twice changes nothing; a
@@ -28,8 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -444,6 +450,7 @@ def _latest(a: str | None, b: str | None) -> str | None:
 def _write_batch(
     tx: neo4j.ManagedTransaction,
     plans: list[_ArticlePlan],
+    rows: dict[str, Any],
     vocab: Vocabulary,
     force: bool,
     cap: int,
@@ -469,7 +476,8 @@ def _write_batch(
             result.counters.append(tx.run(statement(name), ids=result.replaced).consume().counters)
     if not todo:
         return result
-    rows = _combine(todo, _Names.of(vocab))
+    if len(todo) < len(plans):  # some were skipped: rows of the others only
+        rows = _combine(todo, _Names.of(vocab))
 
     def run(text: str, **params: Any) -> None:
         result.counters.append(tx.run(text, **params).consume().counters)
@@ -511,42 +519,106 @@ def load(
     ensure_schema(driver, database)
     summary = LoadSummary()
     written = _Written()
+    batches = _read_ahead(_batches(items, names, redirects, warn, batch_size))
+    try:
+        for plans, rows in batches:
+            with driver.session(database=database) as session:
+                res = session.execute_write(
+                    _write_batch, plans, rows, vocab, force, evidence_cap, written
+                )
+            if res.replaced:
+                written.state.clear()
+            written.record(res.entity_rows)
+            summary.articles_loaded += len(res.loaded)
+            summary.articles_replaced += len(res.replaced)
+            summary.articles_skipped += len(res.skipped)
+            summary.relations_read += res.relations
+            for counters in res.counters:
+                summary.add(counters)
+            if progress is not None:
+                progress(len(plans))
+    finally:
+        batches.close()
+    return summary
+
+
+def _batches(
+    items: Iterable[Extraction | LoadItem],
+    names: _Names,
+    redirects: Mapping[str, Redirect],
+    warn: Warn,
+    batch_size: int,
+) -> Iterator[tuple[list[_ArticlePlan], dict[str, Any]]]:
+    """The planned articles in batches of about ``batch_size`` relations, each with
+    the statement rows of all its articles (what is written when none is skipped)."""
     plans: list[_ArticlePlan] = []
     ids: set[str] = set()
     size = 0
-
-    def flush() -> None:
-        nonlocal plans, ids, size
-        if not plans:
-            return
-        with driver.session(database=database) as session:
-            res = session.execute_write(_write_batch, plans, vocab, force, evidence_cap, written)
-        if res.replaced:
-            written.state.clear()
-        written.record(res.entity_rows)
-        summary.articles_loaded += len(res.loaded)
-        summary.articles_replaced += len(res.replaced)
-        summary.articles_skipped += len(res.skipped)
-        summary.relations_read += res.relations
-        for counters in res.counters:
-            summary.add(counters)
-        if progress is not None:
-            progress(len(plans))
-        plans, ids, size = [], set(), 0
-
     for item in items:
         if isinstance(item, Extraction):
             item = LoadItem.of(item)
         plan = _plan_article(item, names, redirects, warn)
         if plan.id in ids:  # a second version of an article in one batch: the first goes first
-            flush()
+            yield plans, _combine(plans, names)
+            plans, ids, size = [], set(), 0
         plans.append(plan)
         ids.add(plan.id)
         size += max(plan.relations, 1)
         if size >= batch_size:
-            flush()
-    flush()
-    return summary
+            yield plans, _combine(plans, names)
+            plans, ids, size = [], set(), 0
+    if plans:
+        yield plans, _combine(plans, names)
+
+
+_DONE = object()
+
+
+def _read_ahead(source: Iterator[Any]) -> Generator[Any, None, None]:
+    """Iterate ``source`` in a thread, one item ahead of the caller.
+
+    Reading and planning the next batch (JSON, rows, packing; or spaCy, for
+    ``ingest``) runs while the server writes the current one: the writing thread
+    mostly waits on its socket, with the GIL released. Writes stay one batch at a
+    time, in input order. An exception in ``source`` is raised to the caller;
+    closing the generator stops the thread at its next item.
+    """
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for value in source:
+                while not stop.is_set():
+                    try:
+                        handoff.put((value, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put((_DONE, None))
+        except BaseException as err:  # handed to the consuming thread, raised there
+            handoff.put((_DONE, err))
+
+    thread = threading.Thread(target=produce, name="eikg-load-planner", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value, err = handoff.get()
+            if err is not None:
+                raise err
+            if value is _DONE:
+                return
+            yield value
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the producer see `stop` (it may be blocked on put)
+            try:
+                handoff.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def stored_items(

@@ -397,3 +397,18 @@ def test_extractions_without_text_are_told_apart_by_what_was_extracted(db):
     fewer = replace(bare, relations=bare.relations[:1])
     assert load(db, [fewer]).articles_replaced == 1
     assert rel(db, "HOLDS_POSITION", LI[1], HILL[1]) is None
+
+
+def test_an_input_error_met_while_reading_ahead_stops_the_load_after_the_batches_before_it(db):
+    # input is read and planned in a thread one batch ahead of the writes: an error
+    # there still reaches the caller, after the batches read before it were written
+    class Broken(Exception):
+        pass
+
+    def items():
+        yield a1()
+        raise Broken("input ends badly")
+
+    with pytest.raises(Broken, match="input ends badly"):
+        load(db, items(), batch_size=1)
+    assert load(db, [a1()]).articles_skipped == 1
