@@ -993,6 +993,12 @@ class _DocRelations:
     def _event_places(self, k: int) -> None:
         """'The forum was held at ACME University', 'X concludes in Springfield'."""
         sent = self.sents[k]
+        for m in self.by_sent[k]:
+            # "At a ceremony at the college on May 3, ...": the event's site follows it
+            if m.type is EVENT and m.end + 1 < sent.end and self.low(m.end) in ("at", "in"):
+                site = self.mention_at(m.end + 1)
+                if site is not None and (site.type is PLACE or site.type in ORG) and site.type is not ALLIANCE:
+                    self.add(m.ent.id, R.LOCATED_IN, site.ent.id, k, self.cfg.pattern_confidence)
         for verb in self.toks[sent.start : sent.end]:
             if self.owner[verb.i] is not None and self.owner[verb.i].type is not EVENT:
                 continue
@@ -1241,6 +1247,10 @@ class _DocRelations:
                 ):
                     grouped.extend(m.ent.id for m in self.window(i + 2, ORG) if m.ent.id not in tails)
         here = [m.ent.id for m in self.by_sent[k] if m.type is EVENT]
+        if here and self.low(sent.start) == "at" and self.owner[sent.start + 1] is not None and self.owner[sent.start + 1].type is EVENT:
+            # "At the ceremony, the company and the school agreed ...": the clause's subjects were there
+            root = sent.root
+            found.extend(m.ent.id for m in self.subject_mentions(root, ORG) if m.ent.id not in tails)
         if here and k in self.both_parties_sents:
             # "At the symposium, the two sides discussed ...": the partners, else the visitors and the visited
             parties: list[str] = list(self.partner_pairs[-1]) if self.partner_pairs else []

@@ -597,3 +597,16 @@ def test_the_two_sides_at_an_event_are_the_visitors_and_the_visited(nlp):
     t = triples(rels)
     assert ("col", "PARTICIPATED_IN", "ev") in t
     assert ("ent", "PARTICIPATED_IN", "ev") in t
+
+
+def test_at_an_event_at_a_site_the_clause_subjects_took_part_there(nlp):
+    rels = run(
+        nlp,
+        "At a ceremony at Bluefield College on March 10, Apex Robotics Group and the college agreed to "
+        "run a robotics class.",
+        ents(("col", (T.COLLEGE, ["Bluefield College", "the college"])), ENT, ("ev", (T.EVENT, ["a ceremony"]))),
+    )
+    t = triples(rels)
+    assert ("ev", "LOCATED_IN", "col") in t
+    assert ("ent", "PARTICIPATED_IN", "ev") in t
+    assert ("col", "PARTICIPATED_IN", "ev") in t
