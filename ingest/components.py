@@ -927,6 +927,8 @@ class EntityResolver:
                 e = _short_form_owner(doc, m, ents)
             if e is None and m.type is EntityType.PLACE:
                 e = _place_owner(k, ents)
+                if e is None and not (m.start > 0 and doc[m.start - 1].lower_ in _PLACE_PREPS):
+                    e = _brand_owner(k, ents)  # "Harlow is hiring", not "a plant in Harlow"
             if e is None and m.type in (None, EntityType.PERSON) and m.end - m.start == 1:
                 e = _surname_owner(text, ents)
             if e is None:
@@ -1219,6 +1221,20 @@ def _place_owner(key: str, ents: list[_Ent]) -> _Ent | None:
             return e
         if len(words) >= 2 and len(full) > len(words) and full[-len(words):] == words and "of" not in full:
             return e
+    return None
+
+
+_PLACE_PREPS = frozenset({"in", "at", "from", "to", "near", "across", "of"})
+
+
+def _brand_owner(key: str, ents: list[_Ent]) -> _Ent | None:
+    """"Harlow" that the NER calls a place, in an article naming "Harlow Dairy Co.,
+    Ltd." and no other organisation or place starting with "Harlow": the company."""
+    if " " in key:
+        return None
+    owners = [e for e in ents if _key(e.name).split()[:1] == [key]]
+    if len(owners) == 1 and owners[0].type is EntityType.ENTERPRISE and owners[0].headed:
+        return owners[0]
     return None
 
 

@@ -532,3 +532,13 @@ def test_a_vague_event_of_a_named_event_is_one_event(nlp):
     assert "2025 Tallow Skills Competition" in event.aliases
     assert "2025 Tallow Skills Competition" not in ents
     assert len([e for e in ents.values() if e.type is EntityType.EVENT]) == 1
+
+
+def test_a_company_short_name_the_ner_calls_a_place_is_the_company(nlp):
+    text = "Oakhaven Semiconductor Co., Ltd. opened a plant. The company said Oakhaven is building a second plant."
+    ents, doc = entities(nlp, text)
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Oakhaven"] == [("Oakhaven", "GPE")]
+    assert "Oakhaven" not in ents
+    assert len(ents["Oakhaven Semiconductor Co., Ltd."].mentions) == 3
+    ents, _ = entities(nlp, "Oakhaven Semiconductor Co., Ltd. opened a plant. It is building a second plant in Oakhaven.")
+    assert ents["Oakhaven"].type is EntityType.PLACE
