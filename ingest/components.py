@@ -1080,7 +1080,7 @@ def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
             if e.type in _ORG_LIKE and key in {_key(n) for n in (e.name, *e.aliases)}:
                 return e
     top = _top_lines_end(_tokens(doc))
-    guests = _guests(doc, ents)
+    guests = _guests(doc, ents) | _coordinated_with_us(doc, ents)
     if top:
         first = [
             (m.start, e) for e in ents if e.type is EntityType.COLLEGE and e.head in lx.SCHOOL_NOUNS
@@ -1095,6 +1095,24 @@ def _publisher(doc: Doc, ents: list[_Ent]) -> _Ent | None:
 
 _RECEIVE_LEMMAS = frozenset({"receive", "welcome", "meet"})
 _DELEGATION_WORDS = frozenset({"delegation", "visiting", "entourage"})
+
+
+def _coordinated_with_us(doc: Doc, ents: list[_Ent]) -> set[int]:
+    """ids of the colleges named beside "our university" ("our University and X
+    College jointly organised ..."): they are the publisher's partners, not it."""
+    tk = _tokens(doc)
+    out: set[int] = set()
+    for m in doc._.eikg_mentions or ():
+        if m.kind != "ref" or m.det != "our" or m.head not in lx.SCHOOL_NOUNS:
+            continue
+        if not (m.end < tk.n and tk.lower[m.end] in ("and", ",")) and not (m.start > 0 and tk.lower[m.start - 1] == "and"):
+            continue
+        sent = tk.sent[m.start]
+        out.update(
+            id(x) for x in ents if x.type is EntityType.COLLEGE
+            for xm in x.mentions if xm.kind != "ref" and tk.sent[xm.start] == sent
+        )
+    return out
 
 
 def _guests(doc: Doc, ents: list[_Ent]) -> set[int]:

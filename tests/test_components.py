@@ -542,3 +542,14 @@ def test_a_company_short_name_the_ner_calls_a_place_is_the_company(nlp):
     assert len(ents["Oakhaven Semiconductor Co., Ltd."].mentions) == 3
     ents, _ = entities(nlp, "Oakhaven Semiconductor Co., Ltd. opened a plant. It is building a second plant in Oakhaven.")
     assert ents["Oakhaven"].type is EntityType.PLACE
+
+
+def test_our_university_is_not_a_college_coordinated_with_it(nlp):
+    ents, _ = entities(
+        nlp,
+        "On May 3, our University and Fenwick Polytechnic and Tallow College jointly held a forum at Fenwick "
+        "Polytechnic. Gao Ming, Vice President of KSU, spoke. Lin Tao, Dean of Fenwick Polytechnic, and Xu "
+        "Ping, Dean of Fenwick Polytechnic, attended. The three schools discussed student exchange and "
+        "teacher training. Fenwick Polytechnic hosted a dinner for our university.",
+    )
+    assert len(ents["KSU"].mentions) == 3  # its acronym and both "our university"
