@@ -251,6 +251,8 @@ class _DocRelations:
         h, t = self.drafts[head], self.drafts[tail]
         if not _types_fit(rtype, h.type, t.type):
             return
+        if rtype is R.PARTICIPATED_IN and h.type is ALLIANCE and _norm(h.name) in _norm(t.name):
+            return  # an alliance is founded at its founding conference, it does not attend it
         key_head, key_tail = head, tail
         if rtype is R.PARTNERS_WITH and tail < head:
             key_head, key_tail = tail, head
@@ -1249,8 +1251,10 @@ class _DocRelations:
         here = [m.ent.id for m in self.by_sent[k] if m.type is EVENT]
         if here and self.low(sent.start) == "at" and self.owner[sent.start + 1] is not None and self.owner[sent.start + 1].type is EVENT:
             # "At the ceremony, the company and the school agreed ...": the clause's subjects were there
-            root = sent.root
-            found.extend(m.ent.id for m in self.subject_mentions(root, ORG) if m.ent.id not in tails)
+            # (active subjects only: "At the forum, the X Alliance was launched" is no attendance)
+            for c in sent.root.children:
+                if c.dep_ == "nsubj":
+                    found.extend(m.ent.id for m in self.subtree_mentions(c, ORG) if m.ent.id not in tails)
         if here and k in self.both_parties_sents:
             # "At the symposium, the two sides discussed ...": the partners, else the visitors and the visited
             parties: list[str] = list(self.partner_pairs[-1]) if self.partner_pairs else []

@@ -610,3 +610,22 @@ def test_at_an_event_at_a_site_the_clause_subjects_took_part_there(nlp):
     assert ("ev", "LOCATED_IN", "col") in t
     assert ("ent", "PARTICIPATED_IN", "ev") in t
     assert ("col", "PARTICIPATED_IN", "ev") in t
+
+
+def test_an_alliance_launched_at_an_event_does_not_attend_it(nlp):
+    alliance = ("all", (T.ALLIANCE, ["Fernvale Robotics Alliance"]))
+    rels = run(
+        nlp,
+        "The Fernvale Data Forum was held on May 3. At the forum, the Fernvale Robotics Alliance was launched.",
+        ents(alliance, ("ev", (T.EVENT, ["Fernvale Data Forum", "the forum"]))),
+    )
+    assert ("all", "PARTICIPATED_IN", "ev") not in triples(rels)
+    rels = run(
+        nlp,
+        "The founding conference of the Fernvale Robotics Alliance was held on May 3. Representatives of "
+        "Bluefield College attended the conference.",
+        ents(alliance, COL, ("ev", (T.EVENT, ["founding conference of the Fernvale Robotics Alliance", "the conference"]))),
+    )
+    t = triples(rels)
+    assert ("col", "PARTICIPATED_IN", "ev") in t
+    assert ("all", "PARTICIPATED_IN", "ev") not in t
