@@ -1218,7 +1218,14 @@ class _DocRelations:
         """The parties that signed an agreement took part in the signing ceremony."""
         if self.main_event is None or "sign" not in _norm(self.drafts[self.main_event].name):
             return
-        for a, b, k in self.signed:
+        signed = list(self.signed)
+        if self.partner_pairs:
+            # "The two sides signed an agreement": the first partners the article names
+            for k in sorted(self.both_parties_sents):
+                if any(self.lem_of(t) == "sign" for t in self.toks[self.sents[k].start : self.sents[k].end]):
+                    signed.append((*self.partner_pairs[0], k))
+                    break
+        for a, b, k in signed:
             for o in (a, b):
                 self.add(o, R.PARTICIPATED_IN, self.main_event, k, self.cfg.article_confidence)
 

@@ -629,3 +629,15 @@ def test_an_alliance_launched_at_an_event_does_not_attend_it(nlp):
     t = triples(rels)
     assert ("col", "PARTICIPATED_IN", "ev") in t
     assert ("all", "PARTICIPATED_IN", "ev") not in t
+
+
+def test_the_two_sides_that_signed_took_part_in_the_signing_ceremony(nlp):
+    rels = run(
+        nlp,
+        "On May 2, Bluefield College held a signing ceremony with Apex Robotics Group. The two sides signed "
+        "a cooperation agreement to build a robotics college.",
+        ents(COL, ENT, ("ev", (T.EVENT, ["signing ceremony"]))),
+    )
+    t = triples(rels)
+    assert ("col", "PARTICIPATED_IN", "ev") in t
+    assert ("ent", "PARTICIPATED_IN", "ev") in t
