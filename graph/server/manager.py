@@ -73,15 +73,18 @@ def default_port() -> int:
 def default_java_options() -> tuple[str, ...]:
     """JVM options of the server (env EIKG_NEO4J_JAVA_OPTS replaces them).
 
-    The default favours a quick start on a small machine (C1 compiler only, the
-    serial collector): about half the time to Bolt of the JVM's defaults on 2
-    cores. For large graphs, EIKG_NEO4J_JAVA_OPTS="-XX:+UseG1GC" gives the
-    optimising compiler back.
+    The JVM's optimising compiler (C2) and the G1 collector that Neo4j ships
+    with. Measured on 2 busy cores against a synthetic graph of 55,000 entities
+    and 212,000 relationships: C1 only (``-XX:TieredStopAtLevel=1``) ran whole-graph
+    queries 2-4x slower (college_enterprise 384 vs 76-87 ms, timeline 418 vs
+    80-150 ms) and saved no time at start (time to Bolt 11-14 s with either).
+    G1 is named so that a small machine, where the JVM would pick the serial
+    collector, gets it too; ``-XX:+UseParallelGC`` measured alike.
     """
     raw = os.environ.get("EIKG_NEO4J_JAVA_OPTS")
     if raw is not None:
         return tuple(shlex.split(raw))
-    return ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+    return ("-XX:+UseG1GC",)
 
 
 def password_file() -> Path:
