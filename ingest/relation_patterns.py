@@ -120,6 +120,10 @@ GROUP_NOUNS = frozenset(
     delegates principals presidents
     """.split()
 )
+#: Plural nouns of organisations: "Eighty enterprises, including A and B, ..."
+ORG_PLURALS = frozenset(
+    "enterprises companies firms employers colleges schools universities institutions organisations organizations".split()
+)
 #: Verbs a group of people takes part with, besides PARTICIPATE_VERBS.
 GROUP_VERBS = frozenset("comment win compete take join".split())
 #: Verbs that place an organisation: "is located in", "was founded in", "is based in".

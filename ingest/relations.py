@@ -1255,6 +1255,14 @@ class _DocRelations:
                     and self.low(i + 1) in ("of", "from") and self.low(i - 1) != "-"
                 ):
                     grouped.extend(m.ent.id for m in self.window(i + 2, ORG) if m.ent.id not in tails)
+        for tok in self.toks[sent.start : sent.end]:
+            # "Eighty enterprises, including A, B and C, offered jobs": named examples
+            # of the organisations the clause says took part
+            if tok.dep_ == "nsubj" and tok.lower_ in cue.ORG_PLURALS and self.owner[tok.i] is None:
+                for j in range(tok.i + 1, min(sent.end, tok.i + 4)):
+                    if self.low(j) in ("including", "include") or (self.low(j) == "such" and self.low(j + 1) == "as"):
+                        grouped.extend(m.ent.id for m in self.window(j + (2 if self.low(j) == "such" else 1), ORG))
+                        break
         here = [m.ent.id for m in self.by_sent[k] if m.type is EVENT]
         if here and self.low(sent.start) == "at" and self.owner[sent.start + 1] is not None and self.owner[sent.start + 1].type is EVENT:
             # "At the ceremony, the company and the school agreed ...": the clause's subjects were there

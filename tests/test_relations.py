@@ -641,3 +641,15 @@ def test_the_two_sides_that_signed_took_part_in_the_signing_ceremony(nlp):
     t = triples(rels)
     assert ("col", "PARTICIPATED_IN", "ev") in t
     assert ("ent", "PARTICIPATED_IN", "ev") in t
+
+
+def test_named_examples_of_organisations_taking_part_participate(nlp):
+    rels = run(
+        nlp,
+        "The Fernvale Spring Job Fair was held at Bluefield College on May 2. Sixty enterprises, including "
+        "Apex Robotics Group and Harlow Dairy Co., Ltd., offered 900 positions.",
+        ents(COL, ENT, ("dairy", (T.ENTERPRISE, ["Harlow Dairy Co., Ltd."])), ("ev", (T.EVENT, ["Fernvale Spring Job Fair"]))),
+    )
+    t = triples(rels)
+    assert ("ent", "PARTICIPATED_IN", "ev") in t
+    assert ("dairy", "PARTICIPATED_IN", "ev") in t
