@@ -1206,6 +1206,15 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
         if m.type not in (None, EntityType.PERSON) and m.head != e.head:
             continue
         if m.type is e.type and m.type in (EntityType.COLLEGE, EntityType.GOVERNMENT) and e.head not in _PREFIX_UNITS:
+            if (
+                full[-len(words):] == words and all(w in lx.GENERIC_WORDS or w in lx.HEAD_TYPES for w in words)
+                and sum(
+                    _key(x.name).split()[-len(words):] == words and not set(_key(x.name).split()) & lx.CONNECTORS
+                    for x in ents if x.type is e.type
+                ) == 1
+                and not set(full) & lx.CONNECTORS
+            ):
+                candidates.append(e)  # "Education Bureau" for the one "Fenwick Education Bureau": no name of its own
             continue  # "Kestrel University" is not "Kestrel Normal University"
         if e.head in _PREFIX_UNITS:
             # a unit's short name drops only its parent: "X Section" of "X Section of Y";

@@ -553,3 +553,17 @@ def test_our_university_is_not_a_college_coordinated_with_it(nlp):
         "teacher training. Fenwick Polytechnic hosted a dinner for our university.",
     )
     assert len(ents["KSU"].mentions) == 3  # its acronym and both "our university"
+
+
+def test_a_generic_short_form_is_the_one_body_it_shortens(nlp):
+    ents, _ = entities(
+        nlp, "Gao Ming, Director of the Fenwick Education Bureau, spoke. The Education Bureau will fund ten labs."
+    )
+    assert "Education Bureau" not in ents
+    assert len(ents["Fenwick Education Bureau"].mentions) == 2
+    ents, _ = entities(
+        nlp,
+        "The Fenwick Education Bureau and the Tallow Education Bureau signed a plan. The Education Bureau "
+        "will fund ten labs.",
+    )
+    assert len(ents["Fenwick Education Bureau"].mentions) == 1
