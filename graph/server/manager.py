@@ -79,7 +79,9 @@ def default_java_options() -> tuple[str, ...]:
     queries 2-4x slower (college_enterprise 384 vs 76-87 ms, timeline 418 vs
     80-150 ms) and saved no time at start (time to Bolt 11-14 s with either).
     G1 is named so that a small machine, where the JVM would pick the serial
-    collector, gets it too; ``-XX:+UseParallelGC`` measured alike.
+    collector, gets it too; ``-XX:+UseParallelGC`` measured alike. The price: a
+    bulk load into a freshly started server ran about 20% slower than under
+    C1 (benchmarks/load.py: 942-994 vs 1,202 relations/s) while C2 compiles.
     """
     raw = os.environ.get("EIKG_NEO4J_JAVA_OPTS")
     if raw is not None:
