@@ -505,6 +505,12 @@ class _Analysis:
                 return self._classify(start, i, nested=nested)
         if forced is not None and htype is None:
             htype = forced
+        if htype is None and head in lx.VENUE_HEADS and h > start and h + 1 < end and tk.lower[h + 1] in ("of", "at"):
+            # "Science Building of Fenwick Polytechnic": a named site, and its owner a name too
+            self._parent(h + 1, end)
+            m = Mention(start, end, EntityType.PLACE, head=head)
+            self.out.append(m)
+            return m
         words = {tk.lower[i] for i in range(start, end)}
         if htype is not EntityType.EVENT:
             if start < end - 1 and tk.text[start].isdigit() and htype in _ORG_LIKE | {EntityType.PLACE}:

@@ -567,3 +567,12 @@ def test_a_generic_short_form_is_the_one_body_it_shortens(nlp):
         "will fund ten labs.",
     )
     assert len(ents["Fenwick Education Bureau"].mentions) == 1
+
+
+def test_a_named_building_of_a_college_is_a_place_and_the_college_a_name(nlp):
+    ents, doc = entities(nlp, "On March 10, the signing ceremony was held in the Science Building of Fenwick Polytechnic.")
+    assert ents["Science Building of Fenwick Polytechnic"].type is EntityType.PLACE
+    assert ents["Fenwick Polytechnic"].type is EntityType.COLLEGE
+    names = {d.id: d.name for d in doc._.eikg_entities}
+    located = {(names[r.head], names[r.tail]) for r in doc._.eikg_relations if r.type.value == "LOCATED_IN"}
+    assert ("signing ceremony", "Science Building of Fenwick Polytechnic") in located
