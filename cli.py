@@ -281,7 +281,7 @@ def load_command(
     merges: MergesOpt = "data/merges.jsonl",
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
-    ] = 5000,
+    ] = 20000,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from eikg.graph.connection import connect, resolve_settings
-from eikg.graph.loader import load, read_extractions
+from eikg.graph.loader import BATCH_SIZE, load, read_extractions
 from eikg.graph.ontology import vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.server import manager
@@ -199,7 +199,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--relations-per-article", type=int, default=21)
     parser.add_argument("--row-sample", type=int, default=5000, help="relations loaded row by row")
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     args = parser.parse_args()
 
     corpus = synthetic_corpus(args.articles, args.relations_per_article)

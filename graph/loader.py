@@ -51,7 +51,7 @@ from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationTy
 #: Most evidence sentences kept per relationship.
 EVIDENCE_CAP = 5
 #: Extracted relations per transaction.
-BATCH_SIZE = 5000
+BATCH_SIZE = 20000
 
 Warn = Callable[[str], None]
 
