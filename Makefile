@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.eikg-installed
 
-.PHONY: setup test demo neo4j-start neo4j-stop bench clean
+.PHONY: setup test demo neo4j-start neo4j-stop test-neo4j-stop bench clean
 
 setup: $(STAMP)
 	@$(BIN)/eikg neo4j install
@@ -19,10 +19,16 @@ $(STAMP): pyproject.toml scripts/check-prereqs.sh
 	@$(BIN)/python -c 'import eikg.ingest.model as m; m.load_model(); print("setup: spaCy model ready")'
 	@touch $(STAMP)
 
-# Tests talk to a real Neo4j: the local one (started here when needed) unless NEO4J_URI points elsewhere.
+# Tests talk to a real Neo4j: a local one of their own (its own store, so they never
+# empty the graph you work with; started here when needed) unless NEO4J_URI points elsewhere.
+TEST_STORE ?= data/neo4j-test
+
 test: setup
-	@if [ -z "$$NEO4J_URI" ]; then $(BIN)/eikg neo4j start; fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -z "$$NEO4J_URI" ]; then EIKG_NEO4J_STORE=$(TEST_STORE) $(BIN)/eikg neo4j start; fi
+	EIKG_NEO4J_STORE=$(TEST_STORE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-neo4j-stop:
+	@test -x $(BIN)/eikg && EIKG_NEO4J_STORE=$(TEST_STORE) $(BIN)/eikg neo4j stop || true
 
 demo: setup
 	$(BIN)/eikg demo
