@@ -76,7 +76,12 @@ def connect(settings: Settings, notify: Callable[[str], None] = _say) -> neo4j.D
         settings = _ensure_local_server(settings, notify)
     auth = (settings.user, settings.password) if settings.password is not None else None
     try:
-        driver = GraphDatabase.driver(settings.uri, auth=auth)
+        # Server notifications (e.g. 'property key does not exist' on a fresh graph)
+        # would reach users as log lines; eikg reads plans and summaries, not these.
+        driver = GraphDatabase.driver(
+            settings.uri, auth=auth,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        )
     except (ValueError, neo4j.exceptions.ConfigurationError) as err:
         raise ServerError(f"cannot use Neo4j URI {settings.uri!r}: {err}") from None
     try:
