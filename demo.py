@@ -20,6 +20,7 @@ import neo4j
 from eikg.errors import InputError
 from eikg.graph.loader import LoadSummary, ingest
 from eikg.graph.merges import load_redirects
+from eikg.graph.ontology import vocabulary
 from eikg.graph.rdf import export_rdf
 from eikg.graph.stats import GraphStats, count_graph
 from eikg.queries.analyze import analyze
@@ -34,12 +35,6 @@ SAMPLE_CORPUS = Path(__file__).resolve().parent / "data" / "sample"
 
 #: How many rows the summary tables show.
 TOP = 10
-
-_ENTITY_LABELS = {
-    "PERSON": "Person", "COLLEGE": "College", "ENTERPRISE": "Enterprise",
-    "ALLIANCE": "Alliance", "GOVERNMENT": "GovernmentBody", "EVENT": "Event",
-    "PLACE": "Place", "PLATFORM": "Platform", "POLICY": "Policy",
-}
 
 
 @dataclass
@@ -57,16 +52,23 @@ class DemoResult:
     warnings: list[str] = field(default_factory=list)
 
     def entity_counts(self) -> dict[str, int]:
-        """Entities per type. Typed nodes also carry ``Organization``, so ORGANIZATION
-        (the other organisations) is the Organization count less the specific ones."""
-        labels = self.stats.labels
-        counts = {t: labels.get(label, 0) for t, label in _ENTITY_LABELS.items()}
-        specific = sum(counts[t] for t in ("COLLEGE", "ENTERPRISE", "ALLIANCE", "GOVERNMENT"))
-        counts["ORGANIZATION"] = max(labels.get("Organization", 0) - specific, 0)
+        """Entities per type, from the label counts and the ontology's labels.
+
+        A node carries its class label and those of its superclasses (a College is
+        also an Organization), so a type's count is its own label's count less the
+        nodes of the types below it.
+        """
+        entity_labels = vocabulary().entity_labels
+        own = {t: self.stats.labels.get(labels[-1], 0) for t, labels in entity_labels.items()}
+        counts = {}
+        for t, labels in entity_labels.items():
+            below = sum(own[u] for u, other in entity_labels.items() if u != t and labels[-1] in other[:-1])
+            counts[t.value] = max(own[t] - below, 0)
         return {t.value: counts.get(t.value, 0) for t in EntityType}
 
     def relation_counts(self) -> dict[str, int]:
-        return {t.value: self.stats.relationships.get(t.value, 0) for t in RelationType}
+        types = vocabulary().relationship_types
+        return {t.value: self.stats.relationships.get(types[t], 0) for t in RelationType}
 
     def summary(self) -> str:
         """The text ``eikg demo`` prints."""
