@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eikg.cli import app
+from eikg.graph.server import manager
 
 
 def eikg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -33,11 +33,6 @@ def assert_one_line_error(done: subprocess.CompletedProcess, *needles: str) -> N
     for needle in needles:
         assert needle in lines[0]
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +84,7 @@ def test_wrong_password_exits_1_with_one_line(neo4j_settings):
 
 
 def test_unreachable_port_exits_1_with_one_line():
-    uri = f"bolt://127.0.0.1:{_free_port()}"
+    uri = f"bolt://127.0.0.1:{manager.free_port()}"
     assert_one_line_error(eikg("stats", "--uri", uri, "--password", "x"), "cannot reach Neo4j at " + uri)
 
 
@@ -126,7 +121,7 @@ def test_stopping_when_stopped_says_so(tmp_path):
 
 def test_missing_java_exits_1_with_what_to_install(tmp_path):
     done = eikg(
-        "neo4j", "start", "--store", str(tmp_path / "store"), "--port", str(_free_port()),
+        "neo4j", "start", "--store", str(tmp_path / "store"), "--port", str(manager.free_port()),
         env={"PATH": str(tmp_path / "empty-bin")},
     )
     assert_one_line_error(done, "java not found", "install Java 17")

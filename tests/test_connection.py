@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -10,11 +9,6 @@ from eikg.errors import ServerError
 from eikg.graph.connection import Settings, connect, resolve_settings
 from eikg.graph.server import manager
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_round_trip_a_node(clean_db, neo4j_settings):
@@ -73,7 +67,7 @@ def test_wrong_password_is_one_clear_line(neo4j_settings):
 
 
 def test_unreachable_port_is_one_clear_line():
-    uri = f"bolt://127.0.0.1:{_free_port()}"
+    uri = f"bolt://127.0.0.1:{manager.free_port()}"
     with pytest.raises(ServerError) as caught:
         connect(Settings(uri, "neo4j", "whatever"))
     message = str(caught.value)

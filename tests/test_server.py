@@ -28,11 +28,6 @@ from eikg.graph.server import manager
 SMALL = {"heap": "384m", "pagecache": "32m"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @contextmanager
 def _held(port: int) -> Iterator[None]:
@@ -72,7 +67,7 @@ def test_password_file_is_readable_by_the_user_only():
 
 
 def test_stop_then_start_keeps_the_data(private_store):
-    port = _free_port()
+    port = manager.free_port()
     # Two callers at once (as several `eikg` commands may be): one starts it, the
     # other waits for that start and says it is already running.
     with ThreadPoolExecutor(2) as pool:
@@ -120,7 +115,7 @@ def test_stop_then_start_keeps_the_data(private_store):
 
 def test_a_start_that_times_out_names_the_log(private_store):
     with pytest.raises(ServerError) as caught:
-        manager.start(port=_free_port(), store=private_store, timeout=0.1, **SMALL)
+        manager.start(port=manager.free_port(), store=private_store, timeout=0.1, **SMALL)
     message = str(caught.value)
     assert "did not answer" in message
     assert str(manager.log_path(private_store)) in message
@@ -139,7 +134,7 @@ def test_a_taken_port_is_refused(private_store):
 def test_missing_java_says_what_to_install(private_store, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(ServerError, match="java not found on PATH; install Java 17"):
-        manager.start(port=_free_port(), store=private_store, **SMALL)
+        manager.start(port=manager.free_port(), store=private_store, **SMALL)
 
 
 def test_missing_maven_says_what_to_install(monkeypatch, tmp_path):

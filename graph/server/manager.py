@@ -302,7 +302,7 @@ def _port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -352,7 +352,7 @@ def start(
                 )
             # Nobody asked for 7687 in particular (another Neo4j may hold it):
             # take a free port; clients find it in this store's run state.
-            taken, port = port, _free_port()
+            taken, port = port, free_port()
             note = f" (port {taken} was taken)"
         (store / _READY_FILE).unlink(missing_ok=True)
         log = log_path(store)
