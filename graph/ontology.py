@@ -10,7 +10,9 @@ reads it from the ontology:
 - an ``owl:ObjectProperty`` with a ``skos:notation`` is the relationship type of that
   :class:`~eikg.records.RelationType` (plus ``MENTIONS``), named in UPPER_SNAKE after
   the property's lowerCamel local name;
-- ``owl:hasKey`` gives the uniqueness constraints, ``eikg:indexed`` the indexes.
+- ``owl:hasKey`` gives the uniqueness constraints, ``eikg:indexed`` the node indexes
+  (on the label of the property's domain), ``eikg:indexedFor eikg:Statement`` the
+  relationship indexes (on every relationship type between entities).
 
 >>> v = vocabulary()
 >>> v.entity_labels[EntityType.COLLEGE]
@@ -97,8 +99,9 @@ class EIKG(DefinedNamespace):
     publisher: URIRef
     contentHash: URIRef
     mentionCount: URIRef
-    # annotation
+    # annotations
     indexed: URIRef
+    indexedFor: URIRef
 
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -170,6 +173,8 @@ class Vocabulary:
     keys: tuple[tuple[str, str], ...]
     #: (label, property) pairs to index (eikg:indexed)
     indexes: tuple[tuple[str, str], ...]
+    #: (relationship type, property) pairs to index (eikg:indexedFor eikg:Statement)
+    relationship_indexes: tuple[tuple[str, str], ...]
 
     def label_expression(self, labels: tuple[str, ...]) -> str:
         """``("Entity", "College")`` -> ``:Entity:College``, refusing any label not in the vocabulary."""
@@ -273,6 +278,11 @@ def vocabulary() -> Vocabulary:
         for domain in g.objects(prop, RDFS.domain):
             if isinstance(domain, URIRef) and domain in EIKG:
                 indexes.append((local_name(domain), local_name(prop)))
+    relationship_indexes = [
+        (rel_type, local_name(prop))
+        for prop in g.subjects(EIKG.indexedFor, EIKG.Statement)
+        for rel_type in relationship_types.values()
+    ]
 
     labels = {label for ls in entity_labels.values() for label in ls}
     labels.add(local_name(EIKG.Article))
@@ -286,4 +296,5 @@ def vocabulary() -> Vocabulary:
         all_relationship_types=frozenset({*relationship_types.values(), mentions_type}),
         keys=tuple(sorted(keys)),
         indexes=tuple(sorted(indexes)),
+        relationship_indexes=tuple(sorted(relationship_indexes)),
     )

@@ -2,7 +2,8 @@
 
 Every ``owl:hasKey`` of an eikg class becomes a uniqueness constraint on that
 label and property; every property marked ``eikg:indexed`` a range index on the
-label of its domain. All are created with ``IF NOT EXISTS``, so
+label of its domain; every property marked ``eikg:indexedFor eikg:Statement`` a
+range index on each relationship type between entities. All are created with ``IF NOT EXISTS``, so
 :func:`ensure_schema` is safe to call before every load.
 """
 
@@ -17,21 +18,20 @@ from eikg.graph.statements import statement
 def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
     """The DDL statements for the ontology's keys and indexes, constraints first."""
     vocab = vocab or vocabulary()
+    wanted = [
+        ("create_key_constraint", vocab.check_label(label), prop) for label, prop in vocab.keys
+    ]
+    wanted += [("create_index", vocab.check_label(label), prop) for label, prop in vocab.indexes]
+    wanted += [
+        ("create_relationship_index", vocab.check_relationship_type(rel_type), prop)
+        for rel_type, prop in vocab.relationship_indexes
+    ]
     out = []
-    for label, prop in vocab.keys:
-        vocab.check_label(label)
+    for file, target, prop in wanted:
+        suffix = "_key" if file == "create_key_constraint" else ""
+        place = "type" if file == "create_relationship_index" else "label"
         out.append(
-            statement(
-                "create_key_constraint",
-                name=f"{label.lower()}_{prop}_key",
-                label=label,
-                property=prop,
-            )
-        )
-    for label, prop in vocab.indexes:
-        vocab.check_label(label)
-        out.append(
-            statement("create_index", name=f"{label.lower()}_{prop}", label=label, property=prop)
+            statement(file, name=f"{target.lower()}_{prop}{suffix}", property=prop, **{place: target})
         )
     return out
 

@@ -154,6 +154,17 @@ def test_schema_statements_come_from_owl_haskey():
     assert all("IF NOT EXISTS" in s for s in stmts)
 
 
+def test_relationship_indexes_come_from_indexed_for_statement():
+    """firstSeen is eikg:indexedFor eikg:Statement: one range index per relationship
+    type between entities (the timeline query reads it), none for MENTIONS."""
+    v = vocabulary()
+    indexed = {t for t, prop in v.relationship_indexes if prop == "firstSeen"}
+    assert indexed == set(v.relationship_types.values())
+    stmts = [s.splitlines()[-1] for s in schema_statements()]
+    assert any("FOR ()-[r:PARTNERS_WITH]-() ON (r.firstSeen)" in s for s in stmts)
+    assert not any(v.mentions_type in s for s in stmts)
+
+
 def _sample(extra: list[tuple] = ()) -> Graph:
     g = Graph()
     college, person, event, place = (DATA[x] for x in ("c1", "p1", "ev1", "pl1"))
