@@ -7,6 +7,12 @@ what ``eikg load`` runs, timed from reading the file) and, on a sample, with one
 auto-committed ``MERGE`` statement per relation (the usual tutorial approach),
 then prints both rates (extracted relations per second) and their ratio.
 
+For scale it also measures the server's ceiling on this machine: the same
+relationships the loader writes (one per relation, one MENTIONS per article and
+entity), as bare ``CREATE`` statements between the loaded nodes (no ``MERGE``, no
+properties, no provenance) in transactions of the loader's size. No Cypher loader
+that writes those relationships can beat that rate, whatever it skips.
+
 Everything it writes carries the key prefix ``bench-`` and is deleted before and
 after, so it can share a server with the tests; on the local server it takes the
 tests' lock, so no test run empties the database under it. Connection: the
@@ -194,6 +200,36 @@ def row_by_row(driver, corpus: list[Extraction], limit: int, database: str | Non
     return done, time.perf_counter() - start
 
 
+def ceiling(driver, corpus: list[Extraction], batch: int, database: str | None) -> tuple[int, float]:
+    """Bare CREATE of one relationship per relation and per article-entity mention."""
+    mentions = (HERE / "load_ceiling_mentions.cypher").read_text(encoding="utf-8")
+    relations = (HERE / "load_ceiling_relations.cypher").read_text(encoding="utf-8")
+
+    def write(text: str, rows: list[dict[str, str]]) -> None:
+        with driver.session(database=database) as session:
+            session.execute_write(lambda tx: tx.run(text, rows=rows).consume())
+
+    done = 0
+    start = time.perf_counter()
+    m_rows: list[dict[str, str]] = []
+    r_rows: list[dict[str, str]] = []
+    for ex in corpus:
+        m_rows.extend({"a": ex.article.id, "e": e.key} for e in ex.entities)
+        r_rows.extend(
+            {"h": ex.entity(r.head).key, "t": ex.entity(r.tail).key} for r in ex.relations
+        )
+        if len(m_rows) + len(r_rows) >= batch:
+            write(mentions, m_rows)
+            write(relations, r_rows)
+            done += len(m_rows) + len(r_rows)
+            m_rows, r_rows = [], []
+    if m_rows or r_rows:
+        write(mentions, m_rows)
+        write(relations, r_rows)
+        done += len(m_rows) + len(r_rows)
+    return done, time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -250,6 +286,14 @@ def main() -> int:
                 f"eikg reload (all unchanged): {again.articles_skipped} skipped, "
                 f"{again.nodes_created + again.relationships_created} created, "
                 f"{time.perf_counter() - start:.1f} s"
+            )
+            written, bare_seconds = ceiling(driver, corpus, args.batch_size, db)
+            bare_rate = written / bare_seconds
+            print(
+                f"server ceiling (bare CREATE, no MERGE or properties): {written} relationships "
+                f"in {bare_seconds:.1f} s = {bare_rate:,.0f} relationships/s, i.e. at most "
+                f"{relations / bare_seconds:,.0f} relations/s for {written / relations:.1f} "
+                f"relationships per relation; eikg reaches {eikg_rate * bare_seconds / relations:.0%} of it"
             )
             done, row_seconds = row_by_row(driver, corpus, args.row_sample, db)
             row_rate = done / row_seconds
