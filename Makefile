@@ -41,7 +41,7 @@ neo4j-stop:
 
 bench: setup
 	@if [ -z "$$NEO4J_URI" ]; then $(BIN)/eikg neo4j start; fi
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
 	rm -rf out build *.egg-info
