@@ -10,7 +10,8 @@ Rules, applied by :class:`Resolver` as articles stream past:
 * **Same name.** Entities whose normalised names are equal and whose types are
   *compatible* share a key. Normalising follows the scoring rule of
   ANNOTATION.md: lower case, drop a leading "the", drop punctuation, collapse
-  white space.
+  white space; for keys "&" also reads as "and" (:func:`key_form`), so the
+  spacing around it does not split one name in two.
 * **Compatible types.** Equal types; or two organisation types when one of them
   is the generic ``ORGANIZATION`` (it says "some organisation", so it joins a
   COLLEGE, ENTERPRISE, GOVERNMENT or ALLIANCE of the same name, whichever was
@@ -69,6 +70,21 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_AMPERSAND = re.compile(r"\s*&\s*")
+
+
+def key_form(name: str) -> str:
+    """The form names are matched and keyed by: :func:`normalise_name`, after "&"
+    reads as "and" (so "Measuring & Cutting", "Measuring&Cutting" and "Measuring
+    and Cutting" are one name, where the scoring rule would make the second
+    "measuringcutting").
+
+    >>> key_form("Pine&Birch Tools Co.")
+    'pine and birch tools co'
+    """
+    return normalise_name(_AMPERSAND.sub(" and ", name))
+
+
 def make_key(entity_type: EntityType, name: str, scope: str | None = None) -> str:
     """The key of ``name`` as a thing of ``entity_type`` (pure, deterministic).
 
@@ -79,7 +95,7 @@ def make_key(entity_type: EntityType, name: str, scope: str | None = None) -> st
     >>> make_key(EntityType.EVENT, "Signing Ceremony", scope="2025-07-01")
     'event:signing-ceremony@2025-07-01'
     """
-    norm = normalise_name(name)
+    norm = key_form(name)
     slug = norm.replace(" ", "-") or "unnamed"
     if len(slug) > MAX_SLUG:
         digest = hashlib.sha1(norm.encode("utf-8")).hexdigest()[:8]
@@ -163,7 +179,7 @@ class Resolver:
             # Events are things that happen once: scope them (see module docstring).
             return make_key(entity_type, name, scope=date or f"article:{article_id}")
         group = _group(entity_type)
-        norm = normalise_name(name)
+        norm = key_form(name)
         entry = self._find(self._names.get((group, norm), ()), entity_type)
         if entry is None:
             tied = self._aliases.get((group, norm))
@@ -175,7 +191,7 @@ class Resolver:
         elif entry.type == EntityType.ORGANIZATION and entity_type != EntityType.ORGANIZATION:
             entry.type = entity_type  # a generic entry joined by a specific type takes it
         for alias in aliases:
-            self._tie(group, normalise_name(alias), entry)
+            self._tie(group, key_form(alias), entry)
         return entry.key
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eikg.ingest.resolve import MAX_SLUG, Resolver, compatible, make_key, normalise_name
+from eikg.ingest.resolve import MAX_SLUG, Resolver, compatible, key_form, make_key, normalise_name
 from eikg.records import EntityType as T
 
 
@@ -138,3 +138,13 @@ def test_memory_grows_with_distinct_names_not_articles():
         r.resolve("Mei Lin", T.PERSON)
         r.resolve(f"Signing Ceremony {article}", T.EVENT, article_id=str(article))
     assert len(r) == 3
+
+
+def test_ampersand_spacing_does_not_split_a_name():
+    """The scoring rule drops "&" (so "A&B" and "A & B" differ); keys read it as "and"."""
+    assert normalise_name("Pine&Birch Tools") != normalise_name("Pine & Birch Tools")
+    assert key_form("Pine&Birch Tools") == key_form("Pine & Birch Tools") == key_form("Pine and Birch Tools")
+    r = Resolver()
+    a = r.resolve("Pine & Birch Tools Co.", T.ENTERPRISE)
+    assert r.resolve("Pine&Birch Tools Co.", T.ENTERPRISE) == a
+    assert a == "enterprise:pine-and-birch-tools-co"
