@@ -526,9 +526,13 @@ RelationsOpt = Annotated[
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Keep relations last seen on or after yyyy-mm-dd.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Keep relations first seen on or before yyyy-mm-dd.")]
 WriteBackOpt = Annotated[bool, typer.Option("--write-back", help="Store the scores as node properties.")]
+TopOpt = Annotated[
+    Optional[int],
+    typer.Option("--top", min=1, help="Print only the first N rows (best first); --write-back still stores all."),
+]
 
 
-def _analyze(name: str, types, relations, since, until, fmt, write, conn, **args) -> None:
+def _analyze(name: str, types, relations, since, until, fmt, write, conn, top=None, **args) -> None:
     from eikg.queries.analyze import analyze
     from eikg.queries.project import Projection
 
@@ -538,6 +542,9 @@ def _analyze(name: str, types, relations, since, until, fmt, write, conn, **args
         fail(str(err))
     with open_graph(*conn) as (driver, settings):
         result = analyze(driver, name, projection, database=settings.database, write=write, **args)
+        if top is not None and len(result.rows) > top:
+            result.notes.append(f"showing the first {top} of {len(result.rows)} rows (--top)")
+            result.rows = result.rows[:top]
         _print_result(result, fmt)
 
 
@@ -545,36 +552,36 @@ def _analyze(name: str, types, relations, since, until, fmt, write, conn, **args
 def analyze_centrality(
     types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
     until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Degree, betweenness (sampled on large graphs, and says so) and PageRank per entity."""
     _analyze("centrality", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database))
+             (uri, user, password, database), top=top)
 
 
 @analyze_app.command("communities")
 def analyze_communities(
     types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
     until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Louvain communities with the partition's modularity."""
     _analyze("communities", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database))
+             (uri, user, password, database), top=top)
 
 
 @analyze_app.command("brokers")
 def analyze_brokers(
     types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
     until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Organisations bridging colleges and enterprises, or communities."""
     _analyze("brokers", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database))
+             (uri, user, password, database), top=top)
 
 
 @analyze_app.command("ego")

@@ -156,3 +156,12 @@ def test_cli_write_back_stores_communities(graph):
     assert stored["n"] == 11
     res = CliRunner().invoke(app, ["analyze", "ego", "RP", "--write-back"])
     assert res.exit_code != 0  # ego has no --write-back option
+
+
+def test_cli_top_prints_the_best_rows_and_writes_back_all(graph):
+    full = json.loads(CliRunner().invoke(app, ["analyze", "centrality", "--format", "json"]).stdout)
+    res = CliRunner().invoke(app, ["analyze", "centrality", "--top", "3", "--write-back", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == full[:3]
+    assert "showing the first 3 of 11 rows" in res.stderr
+    assert "wrote degree, betweenness, pagerank on 11 nodes" in res.stderr
