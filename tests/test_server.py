@@ -148,3 +148,14 @@ def test_missing_maven_says_what_to_install(monkeypatch, tmp_path):
 
 def test_stopping_a_store_never_started_is_harmless(tmp_path):
     assert "not running" in manager.stop(tmp_path / "nothing-here")
+
+
+def test_default_heap_follows_memory_and_the_environment(monkeypatch):
+    monkeypatch.setenv("EIKG_NEO4J_HEAP", "768m")
+    assert manager.default_heap() == "768m"
+    monkeypatch.setenv("EIKG_NEO4J_HEAP", "lots")
+    with pytest.raises(ServerError, match="EIKG_NEO4J_HEAP='lots'"):
+        manager.default_heap()
+    monkeypatch.delenv("EIKG_NEO4J_HEAP")
+    gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    assert manager.default_heap() == ("4g" if gib >= 16 else "2g" if gib >= 8 else "1g")
