@@ -548,40 +548,29 @@ def _analyze(name: str, types, relations, since, until, fmt, write, conn, top=No
         _print_result(result, fmt)
 
 
-@analyze_app.command("centrality")
-def analyze_centrality(
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
-) -> None:
-    """Degree, betweenness (sampled on large graphs, and says so) and PageRank per entity."""
-    _analyze("centrality", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database), top=top)
+def _whole_graph_analysis(name: str, doc: str) -> None:
+    """Register ``eikg analyze NAME``: an analysis of the whole projection, with
+    --top and --write-back (centrality, communities and brokers share these options)."""
+
+    def command(
+        types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
+        until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
+        top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None,
+        password: PasswordOpt = None, database: DatabaseOpt = None,
+    ) -> None:
+        _analyze(name, types, relations, since, until, fmt, write_back,
+                 (uri, user, password, database), top=top)
+
+    command.__doc__ = doc
+    analyze_app.command(name)(command)
 
 
-@analyze_app.command("communities")
-def analyze_communities(
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
-) -> None:
-    """Louvain communities with the partition's modularity."""
-    _analyze("communities", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database), top=top)
-
-
-@analyze_app.command("brokers")
-def analyze_brokers(
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-    top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
-) -> None:
-    """Organisations bridging colleges and enterprises, or communities."""
-    _analyze("brokers", types, relations, since, until, fmt, write_back,
-             (uri, user, password, database), top=top)
+_whole_graph_analysis(
+    "centrality",
+    "Degree, betweenness (sampled on large graphs, and says so) and PageRank per entity.",
+)
+_whole_graph_analysis("communities", "Louvain communities with the partition's modularity.")
+_whole_graph_analysis("brokers", "Organisations bridging colleges and enterprises, or communities.")
 
 
 @analyze_app.command("ego")

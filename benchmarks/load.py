@@ -213,20 +213,16 @@ def ceiling(driver, corpus: list[Extraction], batch: int, database: str | None) 
     start = time.perf_counter()
     m_rows: list[dict[str, str]] = []
     r_rows: list[dict[str, str]] = []
-    for ex in corpus:
+    for i, ex in enumerate(corpus, 1):
         m_rows.extend({"a": ex.article.id, "e": e.key} for e in ex.entities)
         r_rows.extend(
             {"h": ex.entity(r.head).key, "t": ex.entity(r.tail).key} for r in ex.relations
         )
-        if len(m_rows) + len(r_rows) >= batch:
+        if len(m_rows) + len(r_rows) >= batch or i == len(corpus):
             write(mentions, m_rows)
             write(relations, r_rows)
             done += len(m_rows) + len(r_rows)
             m_rows, r_rows = [], []
-    if m_rows or r_rows:
-        write(mentions, m_rows)
-        write(relations, r_rows)
-        done += len(m_rows) + len(r_rows)
     return done, time.perf_counter() - start
 
 

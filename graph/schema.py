@@ -18,20 +18,17 @@ from eikg.graph.statements import statement
 def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
     """The DDL statements for the ontology's keys and indexes, constraints first."""
     vocab = vocab or vocabulary()
-    wanted = [
-        ("create_key_constraint", vocab.check_label(label), prop) for label, prop in vocab.keys
-    ]
-    wanted += [("create_index", vocab.check_label(label), prop) for label, prop in vocab.indexes]
-    wanted += [
-        ("create_relationship_index", vocab.check_relationship_type(rel_type), prop)
-        for rel_type, prop in vocab.relationship_indexes
-    ]
     out = []
-    for file, target, prop in wanted:
-        suffix = "_key" if file == "create_key_constraint" else ""
-        place = "type" if file == "create_relationship_index" else "label"
+    for label, prop in vocab.keys:
+        name = f"{vocab.check_label(label).lower()}_{prop}_key"
+        out.append(statement("create_key_constraint", name=name, label=label, property=prop))
+    for label, prop in vocab.indexes:
+        name = f"{vocab.check_label(label).lower()}_{prop}"
+        out.append(statement("create_index", name=name, label=label, property=prop))
+    for rel_type, prop in vocab.relationship_indexes:
+        name = f"{vocab.check_relationship_type(rel_type).lower()}_{prop}"
         out.append(
-            statement(file, name=f"{target.lower()}_{prop}{suffix}", property=prop, **{place: target})
+            statement("create_relationship_index", name=name, type=rel_type, property=prop)
         )
     return out
 

@@ -157,5 +157,10 @@ def test_default_heap_follows_memory_and_the_environment(monkeypatch):
     with pytest.raises(ServerError, match="EIKG_NEO4J_HEAP='lots'"):
         manager.default_heap()
     monkeypatch.delenv("EIKG_NEO4J_HEAP")
-    gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    assert manager.default_heap() == ("4g" if gib >= 16 else "2g" if gib >= 8 else "1g")
+    page = 4096
+    for gib, heap in ((32, "4g"), (16, "4g"), (12, "2g"), (8, "2g"), (4, "1g")):
+        pages = gib * 2**30 // page
+        monkeypatch.setattr(
+            manager.os, "sysconf", lambda name, pages=pages: page if name == "SC_PAGE_SIZE" else pages
+        )
+        assert manager.default_heap() == heap, gib
