@@ -46,6 +46,7 @@ from eikg.errors import InputError
 from eikg.graph.ontology import Vocabulary, vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.statements import statement
+from eikg.graph.timeline import Moves, apply_moves, ensure_timeline
 from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationType, to_json
 
 #: Most evidence sentences kept per relationship.
@@ -471,10 +472,16 @@ def _write_batch(
         result.relations += p.relations
         if p.id in stored:
             result.replaced.append(p.id)
+    moves = Moves()
     if result.replaced:
-        for name in ("remove_relationship_sources", "remove_mentions"):
-            result.counters.append(tx.run(statement(name), ids=result.replaced).consume().counters)
+        res = tx.run(statement("remove_relationship_sources"), ids=result.replaced)
+        moves.add_records(res)
+        result.counters.append(res.consume().counters)
+        result.counters.append(
+            tx.run(statement("remove_mentions"), ids=result.replaced).consume().counters
+        )
     if not todo:
+        apply_moves(tx, moves)
         return result
     if len(todo) < len(plans):  # some were skipped: rows of the others only
         rows = _combine(todo, _Names.of(vocab))
@@ -491,7 +498,10 @@ def _write_batch(
     run(statement("merge_articles"), rows=rows["articles"])
     for rel_type, rel_rows in rows["relationships"].items():
         vocab.check_relationship_type(rel_type)
-        run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)
+        res = tx.run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)
+        moves.add_records(res, rel_type)
+        result.counters.append(res.consume().counters)
+    apply_moves(tx, moves)
     return result
 
 
@@ -517,6 +527,9 @@ def load(
     names = _Names.of(vocab)
     redirects = redirects or {}
     ensure_schema(driver, database)
+    rebuilt = ensure_timeline(driver, database)
+    if rebuilt:
+        warn(f"timeline counters rebuilt for {', '.join(rebuilt)} (they did not match the graph)")
     summary = LoadSummary()
     written = _Written()
     batches = _read_ahead(_batches(items, names, redirects, warn, batch_size))

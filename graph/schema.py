@@ -3,7 +3,9 @@
 Every ``owl:hasKey`` of an eikg class becomes a uniqueness constraint on that
 label and property; every property marked ``eikg:indexed`` a range index on the
 label of its domain; every property marked ``eikg:indexedFor eikg:Statement`` a
-range index on each relationship type between entities. All are created with ``IF NOT EXISTS``, so
+range index on each relationship type between entities. The timeline counters
+(:mod:`eikg.graph.timeline`, bookkeeping outside the ontology) get their own
+uniqueness constraint. All are created with ``IF NOT EXISTS``, so
 :func:`ensure_schema` is safe to call before every load.
 """
 
@@ -16,7 +18,8 @@ from eikg.graph.statements import statement
 
 
 def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
-    """The DDL statements for the ontology's keys and indexes, constraints first."""
+    """The DDL statements for the ontology's keys and indexes (constraints first), then the
+    timeline counters' constraint."""
     vocab = vocab or vocabulary()
     out = []
     for label, prop in vocab.keys:
@@ -30,6 +33,7 @@ def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
         out.append(
             statement("create_relationship_index", name=name, type=rel_type, property=prop)
         )
+    out.append(statement("create_timeline_constraint"))
     return out
 
 

@@ -6,7 +6,11 @@
 // Rows of one statement come from distinct articles per relationship (the loader
 // keeps one row per article and relationship).
 // Parameters: $rows, each {head, tail (entity keys), article (id), sentence,
-// title, confidence, published}; $cap. Columns: none.
+// title, confidence, published}; $cap.
+// Columns: old, new, n: n relationships moved in the timeline from year old to year
+// new (old null: just created). countedYear records the year each relationship is
+// counted under ('' for no date), set once all rows are merged, so a relationship
+// merged by several rows moves once, to its final year.
 // replan=skip: its plan (unique-index seeks) does not depend on counts, and a
 // graph growing fast under a load would otherwise have it re-planned again and again.
 CYPHER replan=skip
@@ -36,3 +40,8 @@ ON MATCH SET r.evidence = CASE
                        THEN coalesce(row.published, r.firstSeen) ELSE r.firstSeen END,
     r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.published > r.lastSeen
                       THEN coalesce(row.published, r.lastSeen) ELSE r.lastSeen END
+WITH DISTINCT r
+WITH r, r.countedYear AS old, coalesce(left(toString(r.firstSeen), 4), '') AS new
+WHERE old IS NULL OR old <> new
+SET r.countedYear = new
+RETURN old, new, count(*) AS n
