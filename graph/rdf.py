@@ -25,17 +25,24 @@ a *named graph* whose name is the article's IRI, holding the facts that article
 states and, on the statement, the evidence sentences taken from that article,
 so each sentence is tied to its own article.
 
-N-Triples and N-Quads are written line by line as rows stream out of Neo4j, so
-memory does not grow with the graph; the other formats are built in memory by
-rdflib and serialised.
+Every format streams, so memory does not grow with the graph: N-Triples and
+N-Quads are written line by line as rows come out of Neo4j; Turtle, TriG and
+JSON-LD are serialised by rdflib a chunk of quads at a time (:data:`CHUNK`).
+Turtle and TriG allow ``@prefix`` directives between statements and the triples
+of one subject (or named graph) in several blocks, so the chunks' texts are simply
+written one after another; JSON-LD's chunks are node objects of one top-level
+array, and objects naming the same node or graph add up, as JSON-LD defines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -67,6 +74,8 @@ FORMATS = {
 }
 #: Formats that carry named graphs (one per article).
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
+#: Quads per chunk when rdflib serialises a format (Turtle, TriG, JSON-LD) as it streams.
+CHUNK = 20_000
 
 
 # --- IRIs ---------------------------------------------------------------------------------
@@ -315,9 +324,11 @@ def to_dataset(quads: Iterable[Quad]) -> Dataset:
     """An rdflib Dataset: the default graph plus one named graph per article."""
     ds = Dataset()
     bind_prefixes(ds)
+    # not ds.add, which rdflib 7.6 warns about on every call (default_graph is new in 7.x)
+    default = ds.default_graph if hasattr(Dataset, "default_graph") else ds.default_context
     for s, p, o, g in quads:
         if g is None:
-            ds.add((s, p, o))
+            default.add((s, p, o))
         else:
             ds.graph(g).add((s, p, o))
     return ds
@@ -389,18 +400,55 @@ def normalise_format(fmt: str) -> str:
     return FORMATS[key]
 
 
-def serialise(quads: Iterable[Quad], out: TextIO, fmt: str) -> int:
-    """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written."""
+def serialise(quads: Iterable[Quad], out: TextIO, fmt: str, *, chunk: int = CHUNK) -> int:
+    """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written.
+
+    Streams in every format: at most ``chunk`` quads are held at a time.
+    """
     fmt = normalise_format(fmt)
     if fmt in ("nt", "nquads"):
         return write_lines(quads, out, with_graph=fmt == "nquads")
-    if fmt in DATASET_FORMATS:
-        ds = to_dataset(quads)
-        out.write(ds.serialize(format=fmt))
-        return sum(len(g) for g in ds.graphs())
-    graph = to_graph(quads)
-    out.write(graph.serialize(format=fmt))
+    if fmt == "json-ld":
+        return _write_json_ld(quads, out, chunk)
+    n = 0
+    for part in _chunks(quads, chunk):
+        graph = to_dataset(part) if fmt in DATASET_FORMATS else to_graph(part)
+        text = graph.serialize(format=fmt)
+        out.write(text if text.endswith("\n") else text + "\n")
+        n += _size(graph)
+    return n
+
+
+def _chunks(quads: Iterable[Quad], size: int) -> Iterator[list[Quad]]:
+    """Lists of ``size`` quads. Before each next chunk the last one's rdflib graph is
+    collected: rdflib's stores are reference cycles, which Python's collector would
+    otherwise free only now and then, letting memory climb with the graph."""
+    it = iter(quads)
+    while part := list(islice(it, max(1, size))):
+        yield part
+        gc.collect()
+
+
+def _size(graph: Graph) -> int:
+    if isinstance(graph, Dataset):
+        return sum(len(g) for g in graph.graphs())
     return len(graph)
+
+
+def _write_json_ld(quads: Iterable[Quad], out: TextIO, chunk: int) -> int:
+    """JSON-LD, expanded form: one top-level array of the chunks' node and graph objects."""
+    n, first = 0, True
+    out.write("[")
+    for part in _chunks(quads, chunk):
+        ds = to_dataset(part)
+        objects = json.loads(ds.serialize(format="json-ld"))
+        for obj in objects if isinstance(objects, list) else [objects]:
+            out.write("\n" if first else ",\n")
+            out.write(json.dumps(obj, ensure_ascii=False))
+            first = False
+        n += _size(ds)
+    out.write("\n]\n")
+    return n
 
 
 def export_rdf(
