@@ -25,13 +25,13 @@ a *named graph* whose name is the article's IRI, holding the facts that article
 states and, on the statement, the evidence sentences taken from that article,
 so each sentence is tied to its own article.
 
-Every format streams, so memory does not grow with the graph: N-Triples and
-N-Quads are written line by line as rows come out of Neo4j; Turtle, TriG and
-JSON-LD are serialised by rdflib a chunk of quads at a time (:data:`CHUNK`).
-Turtle and TriG allow ``@prefix`` directives between statements and the triples
-of one subject (or named graph) in several blocks, so the chunks' texts are simply
-written one after another; JSON-LD's chunks are node objects of one top-level
-array, and objects naming the same node or graph add up, as JSON-LD defines.
+Every format streams, so memory does not grow with the graph. N-Triples,
+N-Quads, Turtle and TriG are written by eikg as rows come out of Neo4j (Turtle and
+TriG with prefixed names and one block per run of quads sharing a subject and
+graph: the triples of one subject or graph may come in several blocks, as both
+grammars allow). JSON-LD is serialised by rdflib a chunk of quads at a time
+(:data:`CHUNK`): the chunks' node objects form one top-level array, and objects
+naming the same node or graph add up, as JSON-LD defines.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 from functools import lru_cache
@@ -74,7 +75,7 @@ FORMATS = {
 }
 #: Formats that carry named graphs (one per article).
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
-#: Quads per chunk when rdflib serialises a format (Turtle, TriG, JSON-LD) as it streams.
+#: Quads per chunk when rdflib serialises JSON-LD as it streams.
 CHUNK = 20_000
 
 
@@ -357,15 +358,24 @@ def bind_prefixes(graph: Graph) -> None:
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _nt_term(term: URIRef | Literal) -> str:
+def _term(term: URIRef | Literal, iri: Callable[[str], str]) -> str:
+    """A term in N-Triples/Turtle syntax, IRIs (and datatypes) written by ``iri``."""
     if isinstance(term, URIRef):
-        return f"<{term}>"
+        return iri(str(term))
     text = str(term).translate(_ESCAPES)
     if term.language:
         return f'"{text}"@{term.language}'
     if term.datatype:
-        return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"^^{iri(str(term.datatype))}'
     return f'"{text}"'
+
+
+def _nt_iri(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def _nt_term(term: URIRef | Literal) -> str:
+    return _term(term, _nt_iri)
 
 
 def nt_line(quad: Quad, *, with_graph: bool) -> str:
@@ -400,23 +410,99 @@ def normalise_format(fmt: str) -> str:
     return FORMATS[key]
 
 
+# --- Turtle / TriG --------------------------------------------------------------------------
+
+#: Prefixes of the Turtle and TriG exports, longest namespace first where one extends another.
+TURTLE_PREFIXES = (
+    ("art", DATA + "article/"),
+    ("st", DATA + "statement/"),
+    ("pos", DATA + "position/"),
+    ("id", str(DATA)),
+    ("eikg", str(EIKG._NS)),
+    ("org", str(ORG)),
+    ("prov", str(PROV)),
+    ("rdf", str(RDF)),
+    ("xsd", str(XSD)),
+)
+# A local name written without escapes (a safe subset of Turtle's PN_LOCAL).
+_LOCAL = re.compile(r"(?:[A-Za-z0-9_:]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.:-]|%[0-9A-Fa-f]{2})*")
+
+
+@lru_cache(maxsize=4096)  # bounded: predicates, classes and popular entities repeat
+def _ttl_iri(iri: str) -> str:
+    """An IRI as a prefixed name when its local part needs no escape, else ``<iri>``.
+
+    >>> _ttl_iri("https://w3id.org/eikg/id/college:riverbend%20poly")
+    'id:college:riverbend%20poly'
+    >>> _ttl_iri("https://w3id.org/eikg/id/article/a~1")
+    '<https://w3id.org/eikg/id/article/a~1>'
+    """
+    for prefix, ns in TURTLE_PREFIXES:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local and _LOCAL.fullmatch(local) and not local.endswith("."):
+                return f"{prefix}:{local}"
+            break
+    return f"<{iri}>"
+
+
+def _ttl_predicate(term: URIRef) -> str:
+    return "a" if term == RDF.type else _ttl_iri(str(term))
+
+
+def _ttl_term(term: URIRef | Literal) -> str:
+    return _term(term, _ttl_iri)
+
+
+def write_turtle(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int:
+    """Write quads as Turtle (default graph only) or TriG; returns the triples written.
+
+    Streams: consecutive quads with the same subject (and graph) share one block
+    (``s p o ; p o .``), consecutive named-graph quads one ``graph { ... }``.
+    """
+    for prefix, ns in TURTLE_PREFIXES:
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
+    out.write("\n")
+    n = 0
+    graph: URIRef | None = None  # the open named-graph block, if any
+    subject: URIRef | None = None  # the open subject block, if any
+    indent = ""
+    for s, p, o, g in quads:
+        if g is not None and not with_graph:
+            continue
+        if subject is not None and (s != subject or g != graph):
+            out.write(" .\n")
+            subject = None
+        if g != graph:
+            if graph is not None:
+                out.write("}\n")
+            if g is not None:
+                out.write(f"{_ttl_iri(str(g))} {{\n")
+            graph, indent = g, ("  " if g is not None else "")
+        if subject is None:
+            out.write(f"{indent}{_ttl_term(s)} {_ttl_predicate(p)} {_ttl_term(o)}")
+            subject = s
+        else:
+            out.write(f" ;\n{indent}    {_ttl_predicate(p)} {_ttl_term(o)}")
+        n += 1
+    if subject is not None:
+        out.write(" .\n")
+    if graph is not None:
+        out.write("}\n")
+    return n
+
+
 def serialise(quads: Iterable[Quad], out: TextIO, fmt: str, *, chunk: int = CHUNK) -> int:
     """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written.
 
-    Streams in every format: at most ``chunk`` quads are held at a time.
+    Streams in every format (JSON-LD holds ``chunk`` quads at a time).
     """
     fmt = normalise_format(fmt)
     if fmt in ("nt", "nquads"):
         return write_lines(quads, out, with_graph=fmt == "nquads")
-    if fmt == "json-ld":
-        return _write_json_ld(quads, out, chunk)
-    n = 0
-    for part in _chunks(quads, chunk):
-        graph = to_dataset(part) if fmt in DATASET_FORMATS else to_graph(part)
-        text = graph.serialize(format=fmt)
-        out.write(text if text.endswith("\n") else text + "\n")
-        n += _size(graph)
-    return n
+    if fmt in ("turtle", "trig"):
+        return write_turtle(quads, out, with_graph=fmt == "trig")
+    return _write_json_ld(quads, out, chunk)
 
 
 def _chunks(quads: Iterable[Quad], size: int) -> Iterator[list[Quad]]:
@@ -427,12 +513,6 @@ def _chunks(quads: Iterable[Quad], size: int) -> Iterator[list[Quad]]:
     while part := list(islice(it, max(1, size))):
         yield part
         gc.collect()
-
-
-def _size(graph: Graph) -> int:
-    if isinstance(graph, Dataset):
-        return sum(len(g) for g in graph.graphs())
-    return len(graph)
 
 
 def _write_json_ld(quads: Iterable[Quad], out: TextIO, chunk: int) -> int:
@@ -446,7 +526,7 @@ def _write_json_ld(quads: Iterable[Quad], out: TextIO, chunk: int) -> int:
             out.write("\n" if first else ",\n")
             out.write(json.dumps(obj, ensure_ascii=False))
             first = False
-        n += _size(ds)
+        n += sum(len(g) for g in ds.graphs())
     out.write("\n]\n")
     return n
 

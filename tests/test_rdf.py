@@ -137,23 +137,70 @@ def test_dataset_formats_round_trip_every_graph(fmt):
         assert isomorphic(got_graphs[name], g), name
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "trig", "json-ld"])
-@pytest.mark.parametrize("chunk", [1, 3, 7])
-def test_chunked_serialisation_gives_the_same_dataset(fmt, chunk):
-    """Chunks cut anywhere (inside one entity's or relationship's quads) still give
-    every graph, and the count written matches what the file holds."""
-    buf = io.StringIO()
-    n = rdf.serialise(quads(), buf, fmt, chunk=chunk)
-    back = Dataset().parse(data=buf.getvalue(), format=rdf.FORMATS[fmt])
-    want = rdf.to_dataset(quads()) if fmt != "turtle" else rdf.to_dataset(
-        q for q in quads() if q[3] is None
-    )
+def _same_graphs(data: str, fmt: str, source) -> int:
+    """Parse ``data`` and check it holds exactly the graphs of ``source`` quads (Turtle:
+    the default graph alone); returns their triple count."""
+    back = Dataset().parse(data=data, format=rdf.FORMATS[fmt])
+    want = rdf.to_dataset(q for q in source if fmt != "turtle" or q[3] is None)
     want_graphs = {g.identifier: g for g in want.graphs() if len(g)}
     got_graphs = {g.identifier: g for g in back.graphs() if len(g)}
     assert set(got_graphs) == set(want_graphs)
     for name, g in want_graphs.items():
         assert isomorphic(got_graphs[name], g), name
-    assert n == sum(len(g) for g in want_graphs.values())
+    return sum(len(g) for g in want_graphs.values())
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7])
+def test_chunked_json_ld_gives_the_same_dataset(chunk):
+    """JSON-LD chunks cut anywhere (inside one entity's or relationship's quads) still
+    give every graph, and the count written matches what the file holds."""
+    buf = io.StringIO()
+    n = rdf.serialise(quads(), buf, "json-ld", chunk=chunk)
+    assert n == _same_graphs(buf.getvalue(), "json-ld", quads())
+
+
+NASTY = [
+    'He said "yes" \\ no',
+    "Line one\nline two\r\n\ttabbed",
+    "Triple " + '"' * 3 + "quotes" + '"' * 3 + ' and a trailing quote"',
+    "@prefix evil: <http://evil.example/> . } GRAPH { <x> <y> <z> }",
+    "Ünïcødé 北京 — ✓",
+]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_turtle_and_trig_writer_escapes_untrusted_text_and_odd_keys(fmt):
+    keys = ["college:a b", "college:x~y", "college:a@b", "college:ends.", "college:50%",
+            "college:slash/in/key", "college:ok-key_1"]
+    ents = [{"key": k, "name": NASTY[i % len(NASTY)], "type": "COLLEGE", "aliases": NASTY[:2]}
+            for i, k in enumerate(keys)]
+    ids = ["a 1", "a~2", "a3."]
+    arts = [{"id": aid, "url": "https://news.example.org/a?b=c&d=e", "title": NASTY[3],
+             "published": "2024-01-01", "publisher": NASTY[4], "contentHash": "c" * 64,
+             "mentions": keys[:3]} for aid in ids]
+    rels = [{"head": keys[i], "type": "PARTNERS_WITH", "tail": keys[i + 1],
+             "sources": ids, "evidence": NASTY[:3], "evidenceSources": ids,
+             "firstSeen": "2024-01-01", "lastSeen": "2024-02-01", "title": None,
+             "confidence": 0.7} for i in range(len(keys) - 1)]
+    source = [q for r in ents for q in rdf.entity_quads(r)]
+    source += [q for r in arts for q in rdf.article_quads(r)]
+    source += [q for r in rels for q in rdf.relation_quads(r)]
+    source += quads()
+    buf = io.StringIO()
+    n = rdf.serialise(source, buf, fmt)
+    assert n == _same_graphs(buf.getvalue(), fmt, source)
+    prefixes = [line for line in buf.getvalue().splitlines() if line.startswith("@prefix")]
+    assert len(prefixes) == len(rdf.TURTLE_PREFIXES)  # the text never became a directive
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_turtle_and_trig_use_prefixed_names_and_subject_blocks(fmt):
+    buf = io.StringIO()
+    rdf.serialise(quads(), buf, fmt)
+    text = buf.getvalue()
+    assert "id:college:rp a eikg:College ;" in text
+    assert '    eikg:name "Riverside Polytechnic"' in text
+    assert ("art:a1 {" in text) == (fmt == "trig")
 
 
 def test_unknown_format_and_type_are_refused():
@@ -245,9 +292,12 @@ def test_ntriples_memory_does_not_grow_with_the_graph():
     assert peaks[1] < 2 * peaks[0] + 200_000
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "trig", "json-ld"])
-def test_rdflib_formats_stream_in_chunks(fmt):
-    """Turtle, TriG and JSON-LD hold one chunk at a time: 8x the relations, not 8x the memory."""
+@pytest.mark.parametrize("fmt, sizes", [
+    ("turtle", (5_000, 40_000)), ("trig", (5_000, 40_000)), ("json-ld", (250, 2_000)),
+])
+def test_turtle_trig_json_ld_memory_does_not_grow_with_the_graph(fmt, sizes):
+    """Turtle and TriG stream (a bounded cache of abbreviated IRIs), JSON-LD holds one
+    chunk at a time: 8x the relations, not 8x the memory."""
 
     def rows(n):
         for i in range(n):
@@ -265,7 +315,7 @@ def test_rdflib_formats_stream_in_chunks(fmt):
             return len(s)
 
     peaks, counts = [], []
-    for n in (250, 2_000):
+    for n in sizes:
         sink = Sink()
         tracemalloc.start()
         counts.append(
@@ -275,7 +325,7 @@ def test_rdflib_formats_stream_in_chunks(fmt):
         tracemalloc.stop()
         assert sink.chars > 0
     per_row = 10 if fmt == "turtle" else 12  # named formats add the fact and sentence per article
-    assert counts == [250 * per_row, 2_000 * per_row]
+    assert counts == [sizes[0] * per_row, sizes[1] * per_row]
     assert peaks[1] < 2 * peaks[0]
 
 
