@@ -25,25 +25,22 @@ a *named graph* whose name is the article's IRI, holding the facts that article
 states and, on the statement, the evidence sentences taken from that article,
 so each sentence is tied to its own article.
 
-Every format streams, so memory does not grow with the graph. N-Triples,
-N-Quads, Turtle and TriG are written by eikg as rows come out of Neo4j (Turtle and
-TriG with prefixed names and one block per run of quads sharing a subject and
-graph: the triples of one subject or graph may come in several blocks, as both
-grammars allow). JSON-LD is serialised by rdflib a chunk of quads at a time
-(:data:`CHUNK`): the chunks' node objects form one top-level array, and objects
-naming the same node or graph add up, as JSON-LD defines.
+Every format is written by eikg as rows come out of Neo4j, so memory does not
+grow with the graph (rdflib's serialisers hold the whole graph): N-Triples and
+N-Quads line by line; Turtle and TriG with prefixed names and one block per run of
+quads sharing a subject and graph; JSON-LD with the same prefixes in its context,
+a node object per run. The triples of one subject or graph may come in several blocks or objects,
+as all three formats allow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from itertools import islice
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -75,8 +72,6 @@ FORMATS = {
 }
 #: Formats that carry named graphs (one per article).
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
-#: Quads per chunk when rdflib serialises JSON-LD as it streams.
-CHUNK = 20_000
 
 
 # --- IRIs ---------------------------------------------------------------------------------
@@ -412,7 +407,7 @@ def normalise_format(fmt: str) -> str:
 
 # --- Turtle / TriG --------------------------------------------------------------------------
 
-#: Prefixes of the Turtle and TriG exports, longest namespace first where one extends another.
+#: Prefixes of the Turtle, TriG and JSON-LD exports, longest namespace first where one extends another.
 TURTLE_PREFIXES = (
     ("art", DATA + "article/"),
     ("st", DATA + "statement/"),
@@ -492,42 +487,86 @@ def write_turtle(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int
     return n
 
 
-def serialise(quads: Iterable[Quad], out: TextIO, fmt: str, *, chunk: int = CHUNK) -> int:
+def serialise(quads: Iterable[Quad], out: TextIO, fmt: str) -> int:
     """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written.
 
-    Streams in every format (JSON-LD holds ``chunk`` quads at a time).
+    Streams in every format: nothing is kept but the subject being written.
     """
     fmt = normalise_format(fmt)
     if fmt in ("nt", "nquads"):
         return write_lines(quads, out, with_graph=fmt == "nquads")
     if fmt in ("turtle", "trig"):
         return write_turtle(quads, out, with_graph=fmt == "trig")
-    return _write_json_ld(quads, out, chunk)
+    return write_json_ld(quads, out)
 
 
-def _chunks(quads: Iterable[Quad], size: int) -> Iterator[list[Quad]]:
-    """Lists of ``size`` quads. Before each next chunk the last one's rdflib graph is
-    collected: rdflib's stores are reference cycles, which Python's collector would
-    otherwise free only now and then, letting memory climb with the graph."""
-    it = iter(quads)
-    while part := list(islice(it, max(1, size))):
-        yield part
-        gc.collect()
+@lru_cache(maxsize=4096)  # bounded, as _ttl_iri
+def _json_ld_iri(iri: str) -> str:
+    """An IRI as a compact IRI under the context's prefixes (any local part will do
+    in JSON, none begins with ``//``), else as it is.
+
+    >>> _json_ld_iri("https://w3id.org/eikg/id/article/a~1")
+    'art:a~1'
+    """
+    for prefix, ns in TURTLE_PREFIXES:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri.startswith("//", len(ns)):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
-def _write_json_ld(quads: Iterable[Quad], out: TextIO, chunk: int) -> int:
-    """JSON-LD, expanded form: one top-level array of the chunks' node and graph objects."""
-    n, first = 0, True
-    out.write("[")
-    for part in _chunks(quads, chunk):
-        ds = to_dataset(part)
-        objects = json.loads(ds.serialize(format="json-ld"))
-        for obj in objects if isinstance(objects, list) else [objects]:
+def _json_ld_value(term: URIRef | Literal) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"@id": _json_ld_iri(str(term))}
+    if term.language:
+        return {"@value": str(term), "@language": term.language}
+    if term.datatype:
+        return {"@value": str(term), "@type": _json_ld_iri(str(term.datatype))}
+    return {"@value": str(term)}
+
+
+def write_json_ld(quads: Iterable[Quad], out: TextIO) -> int:
+    """Write quads as JSON-LD; returns the quads written.
+
+    ``{"@context": {prefixes}, "@graph": [...]}``, streamed: in ``@graph`` a node
+    object per run of quads sharing a subject (IRIs compacted under the prefixes,
+    values as value objects), and per run of named-graph quads a graph object
+    ``{"@id": graph, "@graph": [...]}``. Objects naming the same node or graph add
+    up, as JSON-LD defines, so a subject or graph may appear in several.
+    """
+    n = 0
+    first = True
+    graph: URIRef | None = None
+    nodes: list[dict[str, Any]] = []  # the open run's node objects (last one open)
+    subject: URIRef | None = None
+
+    def flush() -> None:
+        nonlocal first, nodes
+        if not nodes:
+            return
+        objects = nodes if graph is None else [{"@id": _json_ld_iri(str(graph)), "@graph": nodes}]
+        for obj in objects:
             out.write("\n" if first else ",\n")
             out.write(json.dumps(obj, ensure_ascii=False))
             first = False
-        n += sum(len(g) for g in ds.graphs())
-    out.write("\n]\n")
+        nodes = []
+
+    context = json.dumps({prefix: ns for prefix, ns in TURTLE_PREFIXES})
+    out.write(f'{{"@context": {context},\n"@graph": [')
+    for s, p, o, g in quads:
+        if g != graph or (g is None and s != subject):
+            flush()
+            graph, subject = g, None
+        if s != subject:
+            nodes.append({"@id": _json_ld_iri(str(s))})
+            subject = s
+        node = nodes[-1]
+        if p == RDF.type and isinstance(o, URIRef):
+            node.setdefault("@type", []).append(_json_ld_iri(str(o)))
+        else:
+            node.setdefault(_json_ld_iri(str(p)), []).append(_json_ld_value(o))
+        n += 1
+    flush()
+    out.write("\n]}\n")
     return n
 
 
