@@ -332,6 +332,7 @@ def ingest_command(
     force: ForceOpt = False,
     merges: MergesOpt = "data/merges.jsonl",
     model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -351,7 +352,7 @@ def ingest_command(
     with open_graph(uri, user, password, database) as (driver, settings), progress:
         summary = ingest(
             driver, paths, database=settings.database, force=force,
-            redirects=load_redirects(merges), model=model,
+            redirects=load_redirects(merges), model=model, workers=workers,
             progress=lambda n: progress.advance(task, n), warn=_warn,
         )
     typer.echo(str(summary), err=True)

@@ -657,12 +657,14 @@ def ingest(
     force: bool = False,
     redirects: Mapping[str, Redirect] | None = None,
     model: str | None = None,
+    workers: int = 1,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     warn: Warn = _ignore,
 ) -> LoadSummary:
     """Read the articles in ``paths``, extract them with spaCy and load the result.
 
+    ``workers`` > 1 runs spaCy in that many processes (the load stays one writer).
     ``warn`` gets one line per file, JSONL line or relation that was skipped.
     """
     from eikg.ingest.model import DEFAULT_MODEL
@@ -673,7 +675,7 @@ def ingest(
 
     def extracted() -> Iterator[Extraction]:
         # extraction is the slow part: count progress as articles leave spaCy
-        for ex in extract(articles, model=model or DEFAULT_MODEL):
+        for ex in extract(articles, model=model or DEFAULT_MODEL, workers=workers):
             yield ex
             if progress is not None:
                 progress(1)

@@ -98,3 +98,21 @@ def test_ingest_with_nothing_readable_exits_1(db, tmp_path):
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--merges", str(tmp_path / "m.jsonl")])
     assert result.exit_code == 1
     assert "empty.txt" in result.stderr
+
+
+def test_ingest_with_workers_loads_the_same_graph(db, tmp_path):
+    """--workers 2 runs spaCy in two processes; the graph is the one a single process loads."""
+    files = sorted(DEV.glob("*.txt"))[:3]
+    for f in files:
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    merges = str(tmp_path / "merges.jsonl")
+    runner = CliRunner()
+    one = runner.invoke(app, ["ingest", str(tmp_path), "--merges", merges, "--workers", "1"])
+    assert one.exit_code == 0, one.output
+    single = snapshot(db)
+    with db.session() as s:
+        s.run("MATCH (n) DETACH DELETE n").consume()
+    two = runner.invoke(app, ["ingest", str(tmp_path), "--merges", merges, "--workers", "2"])
+    assert two.exit_code == 0, two.output
+    assert "articles loaded 3" in two.output
+    assert snapshot(db) == single
