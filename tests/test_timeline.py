@@ -130,3 +130,33 @@ def test_a_counter_changed_behind_the_loader_is_found_and_rebuilt(db):
     assert timeline.ensure_timeline(db) == ["PARTNERS_WITH"]
     assert counters(db) == scanned(db)
     assert timeline.ensure_timeline(db) == []
+
+
+def test_concurrent_loads_keep_counters_true(db):
+    """Two loads at once, sharing entities (so their transactions touch the same nodes
+    and counters): the counters still equal a full count afterwards."""
+    import threading
+
+    def items(prefix: str, year0: int):
+        return [
+            article(f"{prefix}-{i}", f"{year0 + i % 4}-0{1 + i % 9}-01", [HILL, ACME, LI],
+                    [("c", R.PARTNERS_WITH, "x", f"Sentence {prefix} {i}."),
+                     ("p", R.HOLDS_POSITION, "c", f"Li Ming {prefix} {i}.", "Dean")])
+            for i in range(40)
+        ]
+
+    errors: list[BaseException] = []
+
+    def run(prefix: str, year0: int) -> None:
+        try:
+            load(db, items(prefix, year0), batch_size=3)
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=a) for a in (("t-x", 2020), ("t-y", 2018))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert counters(db) == scanned(db) == {("PARTNERS_WITH", "2018"): 1, ("HOLDS_POSITION", "2018"): 1}
