@@ -624,17 +624,26 @@ OutOpt = Annotated[str, typer.Option("--out", "-o", help="File to write (a direc
 @export_app.command("rdf")
 def export_rdf_command(
     out: OutOpt,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, nt, json-ld, trig or nquads.")] = "turtle",
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format", "-f",
+            help="turtle, nt, json-ld, trig or nquads; default: from the file name "
+            "(.ttl .nt .nq .trig .jsonld, each maybe .gz), else turtle.",
+        ),
+    ] = None,
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
-    """The whole graph as RDF under ontology.ttl, with provenance (named graphs in trig/nquads)."""
+    """The whole graph as RDF under ontology.ttl, with provenance (named graphs in trig/nquads/json-ld).
+
+    A file name ending in .gz is written gzip-compressed."""
     from pathlib import Path
 
-    from eikg.graph.rdf import export_rdf, normalise_format
+    from eikg.graph.rdf import export_rdf, format_for
 
     try:
-        fmt = normalise_format(fmt)
+        fmt = format_for(out, fmt)
     except EikgError as err:
         fail(str(err))
     with open_graph(uri, user, password, database) as (driver, settings):

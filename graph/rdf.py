@@ -36,6 +36,7 @@ as all three formats allow.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import re
@@ -570,13 +571,44 @@ def write_json_ld(quads: Iterable[Quad], out: TextIO) -> int:
     return n
 
 
+#: File suffix -> format, for ``format_for``.
+SUFFIXES = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".trig": "trig",
+    ".nq": "nquads", ".nquads": "nquads", ".jsonld": "json-ld", ".json": "json-ld",
+}
+
+
+def format_for(out: Path | str, fmt: str | None = None) -> str:
+    """The format to write: ``fmt`` if given, else the one the file name says
+    (``.gz`` aside), else Turtle.
+
+    >>> format_for("graph.nq.gz"), format_for("graph.rdf"), format_for("x.ttl", "nt")
+    ('nquads', 'turtle', 'nt')
+    """
+    if fmt is not None:
+        return normalise_format(fmt)
+    suffixes = [s.lower() for s in Path(out).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return SUFFIXES.get(suffixes[-1], "turtle") if suffixes else "turtle"
+
+
 def export_rdf(
-    driver: neo4j.Driver, out: Path, fmt: str = "turtle", *, database: str | None = None
+    driver: neo4j.Driver, out: Path, fmt: str | None = None, *, database: str | None = None
 ) -> int:
-    """Export the whole graph from Neo4j to the file ``out``; returns triples/quads written."""
-    fmt = normalise_format(fmt)
+    """Export the whole graph from Neo4j to the file ``out``; returns triples/quads written.
+
+    ``fmt`` defaults to what the file name says (:func:`format_for`); a name ending
+    in ``.gz`` is written gzip-compressed, as it streams.
+    """
+    fmt = format_for(out, fmt)
+    out = Path(out)
     try:
-        with out.open("w", encoding="utf-8") as fh:
+        if out.suffix.lower() == ".gz":
+            handle = gzip.open(out, "wt", encoding="utf-8", compresslevel=6)
+        else:
+            handle = out.open("w", encoding="utf-8")
+        with handle as fh:
             return serialise(iter_quads(driver, database=database), fh, fmt)
     except OSError as err:
         raise InputError(f"cannot write {out}: {err.strerror}") from None

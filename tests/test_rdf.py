@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import gzip
 import io
 import tracemalloc
 
@@ -330,6 +331,19 @@ def test_cli_export_rdf(graph, tmp_path):
     res = CliRunner().invoke(app, ["export", "rdf", "--format", "xml", "--out", str(out)])
     assert res.exit_code == 1
     assert res.stderr.startswith("error: unknown RDF format 'xml'")
+
+
+def test_cli_export_rdf_format_from_file_name_and_gzip(graph, tmp_path):
+    want = rdf.to_dataset(rdf.iter_quads(graph))
+    for name, fmt in (("g.nq.gz", "nquads"), ("g.ttl", "turtle"), ("g.jsonld.gz", "json-ld")):
+        out = tmp_path / name
+        res = CliRunner().invoke(app, ["export", "rdf", "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        data = gzip.decompress(out.read_bytes()) if name.endswith(".gz") else out.read_bytes()
+        back = Dataset().parse(data=data.decode("utf-8"), format=fmt)
+        named = {g.identifier for g in back.graphs() if len(g)}
+        assert (rdf.article_iri("a1") in named) == (fmt != "turtle"), name
+        assert isomorphic(back.default_graph, want.default_graph), name
 
 
 
