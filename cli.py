@@ -477,12 +477,28 @@ def query_command(
             typer.echo(output.render(["name", "parameters", "description"], rows, fmt, width=None))
             return
         params = runner.parse_params(param)
-        runner.get_query(name)  # unknown names fail before connecting
+        query = runner.get_query(name)  # unknown names fail before connecting
     except EikgError as err:
         fail(str(err))
     with open_graph(uri, user, password, database) as (driver, settings):
         result = runner.run_query(driver, name, params, database=settings.database)
         _print_result(result, fmt)
+        if query.name == "timeline":
+            _note_stale_timeline(driver, settings.database)
+
+
+def _note_stale_timeline(driver, database: str | None) -> None:
+    """The timeline reads counters the loader keeps: say so when they disagree with the graph."""
+    from eikg.graph.timeline import stale_types
+
+    stale = stale_types(driver, database)
+    if stale:
+        typer.echo(
+            f"note: the timeline counters do not match the graph for {', '.join(stale)} "
+            "(a graph written by an earlier eikg, or changed by hand); the next "
+            "`eikg load` or `eikg ingest` rebuilds them",
+            err=True,
+        )
 
 
 @app.command("cypher")

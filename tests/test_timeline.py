@@ -160,3 +160,18 @@ def test_concurrent_loads_keep_counters_true(db):
         t.join()
     assert errors == []
     assert counters(db) == scanned(db) == {("PARTNERS_WITH", "2018"): 1, ("HOLDS_POSITION", "2018"): 1}
+
+
+def test_cli_timeline_says_when_counters_are_stale(db):
+    from typer.testing import CliRunner
+
+    from eikg.cli import app
+
+    load(db, [a1(), a2()])
+    res = CliRunner().invoke(app, ["query", "timeline"])
+    assert res.exit_code == 0 and "note:" not in res.stderr
+    with db.session() as s:
+        s.run("MATCH (c:TimelineCount {relation: 'PARTNERS_WITH'}) DETACH DELETE c").consume()
+    res = CliRunner().invoke(app, ["query", "timeline"])
+    assert res.exit_code == 0
+    assert "timeline counters do not match the graph for PARTNERS_WITH" in res.stderr
