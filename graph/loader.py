@@ -472,23 +472,21 @@ def _write_batch(
         result.relations += p.relations
         if p.id in stored:
             result.replaced.append(p.id)
-    moves = Moves()
-    if result.replaced:
-        res = tx.run(statement("remove_relationship_sources"), ids=result.replaced)
-        moves.add_records(res)
-        result.counters.append(res.consume().counters)
-        result.counters.append(
-            tx.run(statement("remove_mentions"), ids=result.replaced).consume().counters
-        )
-    if not todo:
-        apply_moves(tx, moves)
+    if not todo:  # all skipped (so none replaced)
         return result
+
+    def run(text: str, **params: Any) -> list[neo4j.Record]:
+        res = tx.run(text, **params)
+        records = list(res)
+        result.counters.append(res.consume().counters)
+        return records
+
+    moves = Moves()  # relationships created, moved to another year or deleted
+    if result.replaced:
+        moves.add_records(run(statement("remove_relationship_sources"), ids=result.replaced))
+        run(statement("remove_mentions"), ids=result.replaced)
     if len(todo) < len(plans):  # some were skipped: rows of the others only
         rows = _combine(todo, _Names.of(vocab))
-
-    def run(text: str, **params: Any) -> None:
-        result.counters.append(tx.run(text, **params).consume().counters)
-
     for labels, entity_rows in rows["entities"].items():
         if not result.replaced:
             entity_rows = [row for row in entity_rows if not written.adds_nothing(row)]
@@ -498,9 +496,8 @@ def _write_batch(
     run(statement("merge_articles"), rows=rows["articles"])
     for rel_type, rel_rows in rows["relationships"].items():
         vocab.check_relationship_type(rel_type)
-        res = tx.run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)
-        moves.add_records(res, rel_type)
-        result.counters.append(res.consume().counters)
+        records = run(statement("merge_relationships", type=rel_type), rows=rel_rows, cap=cap)
+        moves.add_records(records, rel_type)
     apply_moves(tx, moves)
     return result
 

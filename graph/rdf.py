@@ -73,6 +73,19 @@ FORMATS = {
 }
 #: Formats that carry named graphs (one per article).
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
+#: Prefixes of the exports (and of rdflib graphs built here), longest namespace
+#: first where one extends another.
+PREFIXES = (
+    ("art", DATA + "article/"),
+    ("st", DATA + "statement/"),
+    ("pos", DATA + "position/"),
+    ("id", str(DATA)),
+    ("eikg", str(EIKG._NS)),
+    ("org", str(ORG)),
+    ("prov", str(PROV)),
+    ("rdf", str(RDF)),
+    ("xsd", str(XSD)),
+)
 
 
 # --- IRIs ---------------------------------------------------------------------------------
@@ -342,11 +355,8 @@ def to_graph(quads: Iterable[Quad]) -> Graph:
 
 
 def bind_prefixes(graph: Graph) -> None:
-    graph.bind("eikg", EIKG._NS)
-    graph.bind("id", DATA)
-    graph.bind("org", ORG)
-    graph.bind("prov", PROV)
-    graph.bind("xsd", XSD)
+    for prefix, ns in PREFIXES:
+        graph.bind(prefix, ns)
 
 
 # --- N-Triples / N-Quads lines ------------------------------------------------------------
@@ -408,18 +418,6 @@ def normalise_format(fmt: str) -> str:
 
 # --- Turtle / TriG --------------------------------------------------------------------------
 
-#: Prefixes of the Turtle, TriG and JSON-LD exports, longest namespace first where one extends another.
-TURTLE_PREFIXES = (
-    ("art", DATA + "article/"),
-    ("st", DATA + "statement/"),
-    ("pos", DATA + "position/"),
-    ("id", str(DATA)),
-    ("eikg", str(EIKG._NS)),
-    ("org", str(ORG)),
-    ("prov", str(PROV)),
-    ("rdf", str(RDF)),
-    ("xsd", str(XSD)),
-)
 # A local name written without escapes (a safe subset of Turtle's PN_LOCAL).
 _LOCAL = re.compile(r"(?:[A-Za-z0-9_:]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.:-]|%[0-9A-Fa-f]{2})*")
 
@@ -433,13 +431,19 @@ def _ttl_iri(iri: str) -> str:
     >>> _ttl_iri("https://w3id.org/eikg/id/article/a~1")
     '<https://w3id.org/eikg/id/article/a~1>'
     """
-    for prefix, ns in TURTLE_PREFIXES:
-        if iri.startswith(ns):
-            local = iri[len(ns):]
-            if local and _LOCAL.fullmatch(local) and not local.endswith("."):
-                return f"{prefix}:{local}"
-            break
+    prefix, local = _split(iri)
+    if local and _LOCAL.fullmatch(local) and not local.endswith("."):
+        return f"{prefix}:{local}"
     return f"<{iri}>"
+
+
+def _split(iri: str) -> tuple[str, str]:
+    """(prefix, local part) under the first of PREFIXES whose namespace starts ``iri``,
+    else ('', '')."""
+    for prefix, ns in PREFIXES:
+        if iri.startswith(ns):
+            return prefix, iri[len(ns):]
+    return "", ""
 
 
 def _ttl_predicate(term: URIRef) -> str:
@@ -456,7 +460,7 @@ def write_turtle(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int
     Streams: consecutive quads with the same subject (and graph) share one block
     (``s p o ; p o .``), consecutive named-graph quads one ``graph { ... }``.
     """
-    for prefix, ns in TURTLE_PREFIXES:
+    for prefix, ns in PREFIXES:
         out.write(f"@prefix {prefix}: <{ns}> .\n")
     out.write("\n")
     n = 0
@@ -509,10 +513,8 @@ def _json_ld_iri(iri: str) -> str:
     >>> _json_ld_iri("https://w3id.org/eikg/id/article/a~1")
     'art:a~1'
     """
-    for prefix, ns in TURTLE_PREFIXES:
-        if iri.startswith(ns) and len(iri) > len(ns) and not iri.startswith("//", len(ns)):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    prefix, local = _split(iri)
+    return f"{prefix}:{local}" if local and not local.startswith("//") else iri
 
 
 def _json_ld_value(term: URIRef | Literal) -> dict[str, str]:
@@ -551,7 +553,7 @@ def write_json_ld(quads: Iterable[Quad], out: TextIO) -> int:
             first = False
         nodes = []
 
-    context = json.dumps({prefix: ns for prefix, ns in TURTLE_PREFIXES})
+    context = json.dumps({prefix: ns for prefix, ns in PREFIXES})
     out.write(f'{{"@context": {context},\n"@graph": [')
     for s, p, o, g in quads:
         if g != graph or (g is None and s != subject):

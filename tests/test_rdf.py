@@ -183,7 +183,7 @@ def test_writers_escape_untrusted_text_and_odd_keys(fmt):
     assert n == _same_graphs(buf.getvalue(), fmt, source)
     if fmt != "json-ld":
         prefixes = [line for line in buf.getvalue().splitlines() if line.startswith("@prefix")]
-        assert len(prefixes) == len(rdf.TURTLE_PREFIXES)  # the text never became a directive
+        assert len(prefixes) == len(rdf.PREFIXES)  # the text never became a directive
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "trig"])
@@ -256,32 +256,46 @@ def test_ntriples_stream_equals_in_memory_graph(graph, tmp_path):
     assert isomorphic(back, rdf.to_graph(rdf.iter_quads(graph)))
 
 
+def _partnership_quads(n: int):
+    """The quads of ``n`` distinct partnerships, generated as they are consumed."""
+    for i in range(n):
+        row = {"head": f"college:c{i}", "type": "PARTNERS_WITH", "tail": f"enterprise:e{i}",
+               "sources": [f"a{i}"], "evidence": [f"College {i} and firm {i} cooperate."],
+               "evidenceSources": [f"a{i}"], "firstSeen": "2024-01-01",
+               "lastSeen": "2024-01-02", "title": None, "confidence": 0.5}
+        yield from rdf.relation_quads(row)
+
+
+class _Sink(io.TextIOBase):
+    """A text stream that keeps nothing but how many writes and characters it got."""
+
+    def __init__(self):
+        self.writes = self.chars = 0
+
+    def write(self, s):
+        self.writes += 1
+        self.chars += len(s)
+        return len(s)
+
+
+def _peak_memory(write, n: int) -> tuple[int, int, _Sink]:
+    """Run ``write(quads, sink)`` over ``n`` partnerships: (traced peak bytes, its return, sink)."""
+    sink = _Sink()
+    tracemalloc.start()
+    try:
+        written = write(_partnership_quads(n), sink)
+        return tracemalloc.get_traced_memory()[1], written, sink
+    finally:
+        tracemalloc.stop()
+
+
 def test_ntriples_memory_does_not_grow_with_the_graph():
     """Streaming keeps memory flat: 10x the relations must not take 10x the memory."""
-
-    def rows(n):
-        for i in range(n):
-            yield {"head": f"college:c{i}", "type": "PARTNERS_WITH", "tail": f"enterprise:e{i}",
-                   "sources": [f"a{i}"], "evidence": [f"College {i} and firm {i} cooperate."],
-                   "evidenceSources": [f"a{i}"], "firstSeen": "2024-01-01",
-                   "lastSeen": "2024-01-02", "title": None, "confidence": 0.5}
-
-    class Sink(io.TextIOBase):
-        def __init__(self):
-            self.lines = 0
-
-        def write(self, s):
-            self.lines += 1
-            return len(s)
-
     peaks = []
     for n in (500, 5_000):
-        sink = Sink()
-        tracemalloc.start()
-        rdf.write_lines((q for r in rows(n) for q in rdf.relation_quads(r)), sink, with_graph=False)
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-        assert sink.lines == n * 10  # 5 statement + 1 source + 1 evidence + 3 literals
+        peak, _, sink = _peak_memory(lambda q, out: rdf.write_lines(q, out, with_graph=False), n)
+        peaks.append(peak)
+        assert sink.writes == n * 10  # 5 statement + 1 source + 1 evidence + 3 literals
     assert peaks[1] < 2 * peaks[0] + 200_000
 
 
@@ -290,31 +304,11 @@ def test_turtle_trig_json_ld_memory_does_not_grow_with_the_graph(fmt):
     """Turtle, TriG and JSON-LD stream (Turtle's cache of abbreviated IRIs is bounded):
     8x the relations, not 8x the memory."""
     sizes = (5_000, 40_000)
-
-    def rows(n):
-        for i in range(n):
-            yield {"head": f"college:c{i}", "type": "PARTNERS_WITH", "tail": f"enterprise:e{i}",
-                   "sources": [f"a{i}"], "evidence": [f"College {i} and firm {i} cooperate."],
-                   "evidenceSources": [f"a{i}"], "firstSeen": "2024-01-01",
-                   "lastSeen": "2024-01-02", "title": None, "confidence": 0.5}
-
-    class Sink(io.TextIOBase):
-        def __init__(self):
-            self.chars = 0
-
-        def write(self, s):
-            self.chars += len(s)
-            return len(s)
-
     peaks, counts = [], []
     for n in sizes:
-        sink = Sink()
-        tracemalloc.start()
-        counts.append(
-            rdf.serialise((q for r in rows(n) for q in rdf.relation_quads(r)), sink, fmt)
-        )
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
+        peak, written, sink = _peak_memory(lambda q, out: rdf.serialise(q, out, fmt), n)
+        peaks.append(peak)
+        counts.append(written)
         assert sink.chars > 0
     per_row = 10 if fmt == "turtle" else 12  # named formats add the fact and sentence per article
     assert counts == [sizes[0] * per_row, sizes[1] * per_row]

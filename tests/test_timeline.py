@@ -5,10 +5,13 @@ and a graph written before the counters existed (real Neo4j)."""
 from __future__ import annotations
 
 import doctest
+import threading
 
 import pytest
 from test_loader import ACME, HILL, LI, R, a1, a2, article, rel, snapshot
+from typer.testing import CliRunner
 
+from eikg.cli import app
 from eikg.graph import timeline
 from eikg.graph.loader import load
 from eikg.graph.merges import merge_entities, split_entity
@@ -135,8 +138,6 @@ def test_a_counter_changed_behind_the_loader_is_found_and_rebuilt(db):
 def test_concurrent_loads_keep_counters_true(db):
     """Two loads at once, sharing entities (so their transactions touch the same nodes
     and counters): the counters still equal a full count afterwards."""
-    import threading
-
     def items(prefix: str, year0: int):
         return [
             article(f"{prefix}-{i}", f"{year0 + i % 4}-0{1 + i % 9}-01", [HILL, ACME, LI],
@@ -163,10 +164,6 @@ def test_concurrent_loads_keep_counters_true(db):
 
 
 def test_cli_timeline_says_when_counters_are_stale(db):
-    from typer.testing import CliRunner
-
-    from eikg.cli import app
-
     load(db, [a1(), a2()])
     res = CliRunner().invoke(app, ["query", "timeline"])
     assert res.exit_code == 0 and "note:" not in res.stderr
