@@ -333,12 +333,15 @@ def ingest_command(
     merges: MergesOpt = "data/merges.jsonl",
     model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
     workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
+    resolve: Annotated[
+        bool, typer.Option("--resolve/--no-resolve", help="Resolve entities across articles after loading.")
+    ] = True,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
-    """Extract articles and load them into the graph in one go."""
+    """Extract articles and load them into the graph in one go, then resolve across articles."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -355,9 +358,91 @@ def ingest_command(
             redirects=load_redirects(merges), model=model, workers=workers,
             progress=lambda n: progress.advance(task, n), warn=_warn,
         )
-    typer.echo(str(summary), err=True)
-    if summary.articles_loaded + summary.articles_skipped == 0:
-        fail("no article could be ingested")
+        typer.echo(str(summary), err=True)
+        if summary.articles_loaded + summary.articles_skipped == 0:
+            fail("no article could be ingested")
+        if resolve and summary.articles_loaded:
+            _resolve(driver, settings, merges, dry_run=False)
+
+
+ThresholdOpt = Annotated[
+    float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability from which keys merge.")
+]
+
+
+def _resolve(driver, settings, merges: str, dry_run: bool, **options):
+    from eikg.graph.resolution import resolve_graph
+
+    try:
+        done = resolve_graph(driver, merges=merges, dry_run=dry_run, database=settings.database, **options)
+    except EikgError as err:
+        fail(str(err))
+    linkage = done.linkage
+    typer.echo(
+        f"resolved {len(done.candidates)} organisations across articles: {linkage.compared} pairs compared, "
+        f"{len(linkage.decisions)} merges ({len(done.added)} new, {len(done.removed)} undone), "
+        f"{len(linkage.review)} for review; {done.articles_reloaded} articles reloaded"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        err=True,
+    )
+    return done
+
+
+@app.command("resolve")
+def resolve_command(
+    threshold: ThresholdOpt = 0.9,
+    review: Annotated[
+        float, typer.Option("--review", min=0.0, max=1.0, help="Match probability from which pairs are suggested.")
+    ] = 0.5,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and print, change nothing.")] = False,
+    merges: MergesOpt = "data/merges.jsonl",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Resolve organisations across the whole graph (Splink): merge pairs above the threshold."""
+    with open_graph(uri, user, password, database) as (driver, settings):
+        done = _resolve(driver, settings, merges, dry_run, threshold=threshold, review=review)
+    if dry_run:
+        names = {c.key: c.name for c in done.candidates}
+        for d in done.linkage.decisions:
+            typer.echo(f"{d.probability:.3f}  {d.drop} ({names[d.drop]})  ->  {d.keep} ({d.name})")
+
+
+@app.command("eval-resolution")
+def eval_resolution_command(
+    gold: Annotated[list[str], typer.Argument(help="Gold files (JSON Lines, ANNOTATION.md).")],
+    review: Annotated[
+        str | None, typer.Option("--review", help="Hand decisions on the gold clusters (link / alone).")
+    ] = None,
+    threshold: ThresholdOpt = 0.9,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score cross-article resolution of organisations against gold: pairwise and B-cubed."""
+    import json
+    from dataclasses import asdict
+
+    from eikg.ingest.resolution_gold import evaluate_resolution
+
+    try:
+        linked, exact = evaluate_resolution(gold, review, threshold)
+    except EikgError as err:
+        fail(str(err))
+    if as_json:
+        typer.echo(json.dumps({"resolver": asdict(linked), "exact_keys": asdict(exact)}, indent=2))
+        return
+    typer.echo(f"{'':<12}{'pairs':>7}{'P':>8}{'R':>8}{'F1':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}")
+    for label, s in (("exact keys", exact), ("resolver", linked)):
+        typer.echo(
+            f"{label:<12}{s.predicted_pairs:>7}{s.pairwise_precision:>8.3f}{s.pairwise_recall:>8.3f}"
+            f"{s.pairwise_f1:>8.3f}{s.bcubed_precision:>8.3f}{s.bcubed_recall:>8.3f}{s.bcubed_f1:>8.3f}"
+        )
+    typer.echo(
+        f"{linked.records} organisation records, {linked.gold_clusters} gold clusters, "
+        f"{linked.true_pairs} gold pairs",
+        err=True,
+    )
 
 
 @app.command("suggest-merges")

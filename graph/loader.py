@@ -632,13 +632,16 @@ def _read_ahead(source: Iterator[Any]) -> Generator[Any, None, None]:
 
 
 def stored_items(
-    driver: neo4j.Driver, ids: Iterable[str], database: str | None = None
+    driver: neo4j.Driver, ids: Iterable[str] | None, database: str | None = None
 ) -> list[LoadItem]:
-    """The extractions stored on the given Article nodes, to load them again."""
+    """The extractions stored on the given Article nodes (every one when ``ids`` is
+    None), to load them again or to resolve entities from."""
+    if ids is None:
+        query, params = statement("all_extractions"), {}
+    else:
+        query, params = statement("stored_extractions"), {"ids": list(ids)}
     with driver.session(database=database) as session:
-        records = session.execute_read(
-            lambda tx: list(tx.run(statement("stored_extractions"), ids=list(ids)))
-        )
+        records = session.execute_read(lambda tx: list(tx.run(query, **params)))
     items = []
     for rec in records:
         raw = unpack_extraction(rec["extraction"])

@@ -46,40 +46,86 @@ class MergeRecord:
     at: str = ""  # when the decision was made (ISO 8601)
 
 
-def read_merges(path: Path | str = MERGES_FILE) -> list[MergeRecord]:
-    """The merge decisions in ``path`` (none when the file does not exist)."""
-    path = Path(path)
+def resolved_file(merges: Path | str = MERGES_FILE) -> Path:
+    """Where the resolver keeps its decisions: ``resolved.jsonl`` beside the merge file."""
+    return Path(merges).with_name("resolved.jsonl")
+
+
+def _decision_lines(path: Path) -> Iterable[tuple[int, dict]]:
+    """(line number, JSON object) of each non-blank line of a decision file."""
     if not path.exists():
-        return []
-    records = []
+        return
     with path.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
-                records.append(
-                    MergeRecord(
-                        keep=str(obj["keep"]),
-                        drop=str(obj["drop"]),
-                        name=str(obj["name"]),
-                        type=EntityType(obj["type"]),
-                        at=str(obj.get("at", "")),
-                    )
-                )
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            except json.JSONDecodeError as err:
                 raise InputError(f"{path}:{n}: not a merge record ({err})") from None
+            if not isinstance(obj, dict):
+                raise InputError(f"{path}:{n}: not a merge record (not an object)")
+            yield n, obj
+
+
+def read_merges(path: Path | str = MERGES_FILE) -> list[MergeRecord]:
+    """The merge decisions in ``path`` (none when the file does not exist)."""
+    path = Path(path)
+    records = []
+    for n, obj in _decision_lines(path):
+        try:
+            if "apart" in obj:  # a split a person made: see read_apart
+                _apart_pair(obj)
+                continue
+            records.append(
+                MergeRecord(
+                    keep=str(obj["keep"]),
+                    drop=str(obj["drop"]),
+                    name=str(obj["name"]),
+                    type=EntityType(obj["type"]),
+                    at=str(obj.get("at", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise InputError(f"{path}:{n}: not a merge record ({err})") from None
     return records
 
 
-def write_merges(records: Iterable[MergeRecord], path: Path | str = MERGES_FILE) -> None:
-    """Replace the merge file with ``records`` (written to a temporary file, then renamed)."""
+def _apart_pair(obj: dict) -> tuple[str, str]:
+    a, b = obj["apart"]
+    return str(a), str(b)
+
+
+def read_apart(path: Path | str = MERGES_FILE) -> list[tuple[str, str]]:
+    """Key pairs a person kept apart (``{"apart": [a, b]}`` lines): never merged by the resolver."""
     path = Path(path)
+    pairs = []
+    for n, obj in _decision_lines(path):
+        if "apart" in obj:
+            try:
+                pairs.append(_apart_pair(obj))
+            except (TypeError, ValueError) as err:
+                raise InputError(f"{path}:{n}: not an apart record ({err})") from None
+    return pairs
+
+
+def write_merges(
+    records: Iterable[MergeRecord],
+    path: Path | str = MERGES_FILE,
+    apart: Iterable[tuple[str, str]] | None = None,
+) -> None:
+    """Replace the merge file with ``records`` and the ``apart`` pairs (those of the
+    file when not given); written to a temporary file, then renamed."""
+    path = Path(path)
+    if apart is None:
+        apart = read_apart(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for r in records:
             handle.write(json.dumps(dict(asdict(r), type=r.type.value), ensure_ascii=False) + "\n")
+        for a, b in apart:
+            handle.write(json.dumps({"apart": [a, b]}, ensure_ascii=False) + "\n")
     tmp.replace(path)
 
 
@@ -105,8 +151,18 @@ def redirects(records: Iterable[MergeRecord]) -> dict[str, Redirect]:
 
 
 def load_redirects(path: Path | str = MERGES_FILE) -> dict[str, Redirect]:
-    """``redirects(read_merges(path))``: what every load applies."""
-    return redirects(read_merges(path))
+    """What every load applies: the resolver's merges (``resolved.jsonl`` beside
+    ``path``) overridden by a person's (``path``): a person's merge of a key
+    replaces the resolver's, and the resolver never moves a key a person kept."""
+    human = read_merges(path)
+    kept = {r.keep for r in human} | {r.drop for r in human}
+    apart = {frozenset(p) for p in read_apart(path)}
+    machine = [
+        r
+        for r in read_merges(resolved_file(path))
+        if r.drop not in kept and frozenset((r.keep, r.drop)) not in apart
+    ]
+    return redirects([*machine, *human])
 
 
 def _entity(tx: neo4j.ManagedTransaction, key: str) -> dict | None:
@@ -165,11 +221,17 @@ def split_entity(
     """
     records = read_merges(path)
     undo = [r for r in records if r.drop == key] or [r for r in records if r.keep == key]
-    if not undo:
-        raise InputError(f"no recorded merge involves {key!r} (merge file {path})")
-    rest = [r for r in records if r not in undo]
-    survivors = {redirects(records).get(r.keep, Redirect(r.keep, r.name, r.type)).key for r in undo}
-    write_merges(rest, path)
+    apart = read_apart(path)
+    if undo:
+        write_merges([r for r in records if r not in undo], path, apart)
+    else:
+        # a resolver's merge: a person's split keeps the pair apart from now on
+        machine = read_merges(resolved_file(path))
+        undo = [r for r in machine if r.drop == key] or [r for r in machine if r.keep == key]
+        if not undo:
+            raise InputError(f"no recorded merge involves {key!r} (merge file {path})")
+        write_merges(records, path, [*apart, *((r.keep, r.drop) for r in undo)])
+    survivors = {redirects([*records, *undo]).get(r.keep, Redirect(r.keep, r.name, r.type)).key for r in undo}
     ids: set[str] = set()
     with driver.session(database=database) as session:
         for survivor in survivors:

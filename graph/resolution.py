@@ -1,0 +1,96 @@
+"""Cross-article resolution of the graph: decide with :mod:`eikg.ingest.linkage`,
+record the decisions, reload the articles they touch.
+
+The resolver reads every Article node's stored extraction, so it always sees the
+keys as extracted (before any merge) and a run decides afresh from the whole
+graph: raising the threshold undoes merges it no longer makes. Its decisions are
+kept in ``resolved.jsonl`` beside the merge file of human decisions
+(``data/merges.jsonl``), one merge record a line with its match probability.
+Every load applies both (:func:`eikg.graph.merges.load_redirects`); a person's
+decisions win: their merges override the resolver's, and a pair they split
+(``eikg split``) is recorded as kept apart and never merged again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import neo4j
+
+from eikg.graph.loader import load, stored_items
+from eikg.graph.merges import (
+    MERGES_FILE,
+    MergeRecord,
+    load_redirects,
+    read_apart,
+    read_merges,
+    resolved_file,
+)
+from eikg.ingest.linkage import REVIEW, THRESHOLD, Candidate, Linkage, candidates_from_extractions, link
+
+
+@dataclass
+class Resolution:
+    """What one resolver run decided and did."""
+
+    linkage: Linkage
+    candidates: list[Candidate]
+    added: list[MergeRecord]  # merges new since the last run
+    removed: list[MergeRecord]  # merges of the last run no longer made
+    articles_reloaded: int
+
+
+def write_resolved(records: list[tuple[MergeRecord, float]], path: Path) -> None:
+    """Replace the resolver's decision file (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for r, probability in records:
+            obj = dict(asdict(r), type=r.type.value, probability=probability)
+            handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def resolve_graph(
+    driver: neo4j.Driver,
+    *,
+    merges: Path | str = MERGES_FILE,
+    threshold: float = THRESHOLD,
+    review: float = REVIEW,
+    dry_run: bool = False,
+    database: str | None = None,
+) -> Resolution:
+    """Resolve every organisation in the graph across articles.
+
+    Pairs at or above ``threshold`` merge (recorded in ``resolved.jsonl`` beside
+    ``merges``, the articles naming either key reloaded); those from ``review``
+    are returned for review. ``dry_run`` decides without writing anything.
+    """
+    merges = Path(merges)
+    load_redirects(merges)  # a bad merge file stops the run before anything changes
+    items = stored_items(driver, None, database)
+    candidates = candidates_from_extractions(item.obj for item in items)
+    linkage = link(candidates, threshold=threshold, review=review, apart=read_apart(merges))
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    path = resolved_file(merges)
+    before = {(r.keep, r.drop): r for r in read_merges(path)}
+    decided = [(MergeRecord(d.keep, d.drop, d.name, d.type, at), d.probability) for d in linkage.decisions]
+    now = {(r.keep, r.drop) for r, _ in decided}
+    # an unchanged decision keeps the time it was first made
+    decided = [(before.get((r.keep, r.drop), r), p) for r, p in decided]
+    added = [r for r, _ in decided if (r.keep, r.drop) not in before]
+    removed = [r for pair, r in before.items() if pair not in now]
+    reloaded = 0
+    if not dry_run and (added or removed or not path.exists()):
+        write_resolved(decided, path)
+        touched = {k for r in added + removed for k in (r.keep, r.drop)}
+        by_key = {c.key: c for c in candidates}
+        ids = {a for k in touched if k in by_key for a in by_key[k].articles}
+        again = [item for item in items if str(item.obj.get("id")) in ids]
+        if again:
+            load(driver, again, database=database, force=True, redirects=load_redirects(merges))
+        reloaded = len(again)
+    return Resolution(linkage, candidates, added, removed, reloaded)

@@ -1,0 +1,130 @@
+"""Cross-article resolution of the graph (graph/resolution.py) against a real Neo4j:
+merges recorded and applied, reloads keep them, a person's decisions win."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_loader import article, node, snapshot
+from typer.testing import CliRunner
+
+from eikg.cli import app
+from eikg.errors import InputError
+from eikg.graph.loader import load
+from eikg.graph.merges import load_redirects, merge_entities, read_apart, read_merges, resolved_file, split_entity
+from eikg.graph.resolution import resolve_graph
+from eikg.records import EntityType, RelationType
+
+E, R = EntityType, RelationType
+FULL = "college:larkford-polytechnic"
+BARE = "organization:lkpt"
+FIRM = "enterprise:pinewood-technologies-co-ltd"
+FIRM2 = "enterprise:pinewood-technology-coltd"
+EV1 = "event:signing-ceremony@article:r-1"
+EV2 = "event:signing-ceremony@article:r-2"
+
+
+@pytest.fixture
+def db(driver, clean_db):
+    return driver
+
+
+def corpus():
+    full = ("c", FULL, "Larkford Polytechnic", E.COLLEGE, ["LKPT"])
+    bare = ("c", BARE, "LKPT", E.ORGANIZATION, [])
+    firm = ("f", FIRM, "Pinewood Technologies Co., Ltd.", E.ENTERPRISE, [])
+    firm2 = ("f", FIRM2, "Pinewood Technology Co.LTD", E.ENTERPRISE, [])
+    ev1 = ("v", EV1, "signing ceremony", E.EVENT, [])
+    ev2 = ("v", EV2, "signing ceremony", E.EVENT, [])
+    return [
+        article("r-1", "2024-01-05", [full, firm, ev1],
+                [("c", R.PARTNERS_WITH, "f", "Larkford Polytechnic (LKPT) and Pinewood Technologies Co., Ltd. signed."),
+                 ("c", R.PARTICIPATED_IN, "v", "Larkford Polytechnic held a signing ceremony.")]),
+        article("r-2", "2024-03-07", [bare, firm2, ev2],
+                [("c", R.PARTNERS_WITH, "f", "LKPT renewed its agreement with Pinewood Technology Co.LTD."),
+                 ("f", R.PARTICIPATED_IN, "v", "Pinewood held a signing ceremony.")]),
+    ]
+
+
+def test_resolve_merges_across_articles_and_reloads_keep_it(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    load(db, corpus())
+    done = resolve_graph(db, merges=merges)
+    assert {(r.keep, r.drop) for r in done.added} == {(FULL, BARE), (FIRM, FIRM2)} | {
+        (FIRM2, FIRM)} & {(r.keep, r.drop) for r in done.added}
+    assert done.articles_reloaded == 2
+    assert node(db, BARE) is None
+    assert "LKPT" in node(db, FULL)["aliases"]
+    assert len({k for k in (FIRM, FIRM2) if node(db, k) is not None}) == 1
+    # two generic events of two articles stay two events
+    assert node(db, EV1) is not None
+    assert node(db, EV2) is not None
+    assert {r.drop for r in read_merges(resolved_file(merges))} >= {BARE}
+    resolved = snapshot(db)
+    # a forced reload with the recorded decisions changes nothing; nor does resolving again
+    load(db, corpus(), force=True, redirects=load_redirects(merges))
+    assert snapshot(db) == resolved
+    again = resolve_graph(db, merges=merges)
+    assert (again.added, again.removed, again.articles_reloaded) == ([], [], 0)
+    assert snapshot(db) == resolved
+
+
+def test_dry_run_changes_nothing(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    load(db, corpus())
+    before = snapshot(db)
+    done = resolve_graph(db, merges=merges, dry_run=True)
+    assert len(done.linkage.decisions) == 2
+    assert snapshot(db) == before
+    assert not resolved_file(merges).exists()
+
+
+def test_a_persons_split_and_merge_win_over_the_resolver(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    load(db, corpus())
+    before = snapshot(db)
+    resolve_graph(db, merges=merges)
+    # the person splits the resolver's merge: kept apart from now on
+    split_entity(db, BARE, merges)
+    assert read_apart(merges) == [(FULL, BARE)]
+    assert node(db, BARE) is not None
+    resolve_graph(db, merges=merges)
+    assert node(db, BARE) is not None
+    assert node(db, FULL) is not None
+    # raising the threshold above every pair undoes the resolver's other merge too
+    undone = resolve_graph(db, merges=merges, threshold=1.0)
+    assert {r.drop for r in undone.removed} & {FIRM, FIRM2}
+    assert snapshot(db) == before
+    # a person's merge the other way round is applied, and the resolver does not fight it
+    merge_entities(db, FIRM2, FIRM, merges)
+    resolve_graph(db, merges=merges)
+    assert node(db, FIRM) is None
+    assert node(db, FIRM2) is not None
+
+
+def test_a_bad_merge_file_stops_resolution_before_any_change(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    merges.write_text('{"keep": "a", "drop": "b", "name": "A", "type": "COLLEGE"}\n{"apart": ["x"]}\n')
+    load(db, corpus())
+    before = snapshot(db)
+    with pytest.raises(InputError, match=r"merges.jsonl:2"):
+        resolve_graph(db, merges=merges)
+    assert snapshot(db) == before
+    assert not resolved_file(merges).exists()
+
+
+def test_cli_resolve_and_ingest_resolution(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    load(db, corpus())
+    runner = CliRunner()
+    out = runner.invoke(app, ["resolve", "--dry-run", "--merges", str(merges)])
+    assert out.exit_code == 0, out.output
+    assert f"{BARE} (LKPT)  ->  {FULL} (Larkford Polytechnic)" in out.stdout
+    assert "dry run" in out.output
+    assert node(db, BARE) is not None
+    out = runner.invoke(app, ["resolve", "--threshold", "0.95", "--merges", str(merges)])
+    assert out.exit_code == 0, out.output
+    assert "2 merges (2 new, 0 undone)" in out.output
+    assert node(db, BARE) is None
+    assert json.loads(resolved_file(merges).read_text().splitlines()[0])["probability"] >= 0.95
