@@ -308,18 +308,18 @@ def link(
         for k in members[rb]:
             root[k] = ra
         members[ra] |= members.pop(rb)
+    best: dict[str, float] = defaultdict(float)  # each key's best pair inside its group
+    for p in pairs:
+        if root[p.a] == root[p.b]:
+            best[p.a] = max(best[p.a], p.probability)
+            best[p.b] = max(best[p.b], p.probability)
     decisions = []
-    for r, group in members.items():
+    for group in members.values():
         if len(group) < 2:
             continue
         keep = max(group, key=lambda k: (len(by_key[k].articles), len(by_key[k].name), k))
         types = {by_key[k].type for k in group} - {EntityType.ORGANIZATION}
         kept_type = types.pop() if types else EntityType.ORGANIZATION
-        best = {k: 0.0 for k in group}
-        for p in pairs:
-            if p.a in group and p.b in group:
-                best[p.a] = max(best[p.a], p.probability)
-                best[p.b] = max(best[p.b], p.probability)
         for k in sorted(group - {keep}):
             decisions.append(Decision(keep, k, by_key[keep].name, kept_type, best[k]))
     decisions.sort(key=lambda d: (d.keep, d.drop))
