@@ -4,6 +4,7 @@
     python benchmarks/extract.py --components    # + seconds per pipeline component
     python benchmarks/extract.py --profile       # + the top functions of the eikg run (cProfile)
     python benchmarks/extract.py --memory 10000  # + RSS while streaming a generated JSONL
+    python benchmarks/extract.py --long [MB]     # + peak RSS and time for one MB-sized article (default 1)
 
 Speed: the dev articles (../shared/corpus/dev/articles) repeated to at least
 ``--words`` words, run through ``load_model()``'s ``nlp.pipe`` and through
@@ -15,6 +16,11 @@ Memory: writes ``--memory`` synthetic articles (sentences written here, names
 drawn from a fixed pool) to a temporary JSONL, streams them through
 ``read_articles`` and ``extract``, and samples the process's resident memory;
 flat means the last sample is within a few MB of the one after warm-up.
+
+Long article: writes one synthetic article of ``--long`` MB (the memory
+run's paragraphs, one after another) to a temporary file and runs ``eikg
+extract`` on it in a child process, which is killed past ``--long-cap`` MB;
+prints the child's peak resident memory against the 1 GB target, and its time.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -160,6 +168,94 @@ def memory_run(nlp, n_articles: int, batch_size: int) -> None:
               f"{n_articles / elapsed:.0f} articles/s")
 
 
+# --- one long article -----------------------------------------------------------------
+
+#: Peak resident memory allowed for extracting any single input.
+LONG_TARGET_MB = 1024
+
+
+def long_article(path: Path, megabytes: float) -> int:
+    """Write one article of about ``megabytes`` MB of synthetic paragraphs to ``path``.
+
+    The paragraphs are ``synthetic_article``'s (headline, date line, story),
+    one after another with fresh names, as in a digest page or a file holding
+    many stories at once. Returns the number of characters.
+    """
+    rng = random.Random(11)
+    target = int(megabytes * 1_000_000)
+    size, n = 0, 0
+    with path.open("w", encoding="utf-8") as f:
+        while size < target:
+            text = synthetic_article(rng, n)["text"] + "\n"
+            f.write(text)
+            size += len(text)
+            n += 1
+    return size
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The high-water mark of ``pid``'s resident memory so far, in MB (nan once gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def long_run(megabytes: float, cap_mb: float) -> bool:
+    """Extract one ~``megabytes`` MB article with ``eikg extract`` in a child process.
+
+    Prints the child's peak resident memory (from ``wait4``) and wall time
+    against ``LONG_TARGET_MB``; a child past ``cap_mb`` is killed, so a
+    pipeline without bounds cannot take the machine down. True when within target.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.txt"
+        chars = long_article(path, megabytes)
+        out = Path(tmp) / "long.jsonl"
+        print(f"\nlong article: one file of {chars:,} characters ({path.stat().st_size / 1e6:.1f} MB)")
+        command = [sys.executable, "-m", "eikg.cli", "extract", str(path), "--out", str(out)]
+        log = Path(tmp) / "stderr.txt"
+        start = time.perf_counter()
+        with log.open("w") as err:
+            child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        killed = False
+        while True:
+            # wait4 rather than Popen.wait: it also gives this child's own peak RSS.
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if not killed and _peak_rss_mb(child.pid) > cap_mb:
+                child.kill()
+                killed = True
+            time.sleep(0.2)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - start
+        peak = usage.ru_maxrss / 1024
+        if killed:
+            print(f"long article: KILLED at {peak:.0f} MB (past the {cap_mb:.0f} MB cap) "
+                  f"after {elapsed:.0f} s")
+            return False
+        if child.returncode != 0:
+            last = (log.read_text().strip().splitlines() or ["(no message)"])[-1]
+            print(f"long article: eikg extract exited {child.returncode} after {elapsed:.0f} s: {last}")
+            return False
+        entities = relations = 0
+        with out.open(encoding="utf-8") as f:
+            for line in f:
+                obj = json.loads(line)
+                entities += len(obj["entities"])
+                relations += len(obj["relations"])
+        verdict = "meets" if peak <= LONG_TARGET_MB else "MISSES"
+        print(f"long article: {entities} entities, {relations} relations in {elapsed:.1f} s "
+              f"({chars / elapsed / 1000:.0f} kchars/s)")
+        print(f"long article: peak RSS {peak:.0f} MB ({verdict} the {LONG_TARGET_MB} MB target)")
+        return peak <= LONG_TARGET_MB
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=20_000, help="words of text to time (default 20000)")
@@ -169,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the eikg run")
     parser.add_argument("--memory", type=int, metavar="N", default=0,
                         help="also stream N synthetic articles and sample RSS")
+    parser.add_argument("--long", type=float, metavar="MB", nargs="?", const=1.0, default=0,
+                        help="also extract one synthetic article of MB megabytes (default 1) "
+                             "in a child process: peak RSS and time")
+    parser.add_argument("--long-cap", type=float, metavar="MB", default=4096,
+                        help="kill the --long child past this resident size (default 4096)")
     args = parser.parse_args(argv)
 
     articles = corpus(args.words)
@@ -202,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         print(profile_eikg(nlp, articles, args.batch_size))
     if args.memory:
         memory_run(nlp, args.memory, args.batch_size)
+    if args.long and not long_run(args.long, args.long_cap):
+        return 1
     return 0
 
 

@@ -7,10 +7,12 @@ each Doc (``ingest/drafts.py``) into ``eikg.records`` with canonical keys
 order. Nothing is held beyond the batches in flight and the resolver's table of
 distinct names.
 
-A text longer than ``nlp.max_length`` is cut into chunks at paragraph, line or
-sentence boundaries; offsets stay relative to the article and the chunks'
-drafts merge into one extraction (same normalised name and compatible type =
-one entity).
+A text longer than ``CHUNK_CHARS`` (or ``nlp.max_length`` when that is
+smaller) is cut into chunks at paragraph, line or sentence boundaries; offsets
+stay relative to the article and the chunks' drafts merge into one extraction
+(same normalised name and compatible type = one entity). Batches are capped at
+``BATCH_CHARS`` characters as well as ``batch_size`` texts, so however long an
+article, the model works on a bounded amount of text at a time.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ if not Doc.has_extension("eikg_publisher"):
     Doc.set_extension("eikg_publisher", default=None)
 
 
+#: Longest text handed to spaCy at once, in characters. The statistical model's
+#: working memory grows with the text it holds (about 2.7 MB per 1,000
+#: characters for en_core_web_sm), so a 1 MB article in one piece peaks near
+#: 3 GB; news articles are far shorter than this, and are never split.
+CHUNK_CHARS = 20_000
+#: Most characters in one batch through the pipeline (a batch also ends at
+#: ``batch_size`` texts): the model's working memory stays near 300 MB.
+BATCH_CHARS = 100_000
+
+
 def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """The eikg pipeline (``ingest.nlp.build_nlp``), or the bare model until it exists."""
     try:
@@ -72,17 +84,17 @@ def extract(
     """Extract entities and relations from ``articles``, one ``Extraction`` each.
 
     ``nlp`` defaults to the eikg pipeline built on ``model``. ``workers`` > 1
-    runs spaCy in that many processes. ``max_length`` (default
-    ``nlp.max_length``) is the longest text handed to spaCy at once.
-    ``resolver`` carries canonical keys across calls (a fresh one by default).
-    ``on_notice`` hears of each article that had to be split, in one line
-    naming its source.
+    runs spaCy in that many processes. ``max_length`` (default ``CHUNK_CHARS``,
+    or ``nlp.max_length`` if smaller) is the longest text handed to spaCy at
+    once; longer articles are extracted in parts. ``resolver`` carries
+    canonical keys across calls (a fresh one by default). ``on_notice`` hears
+    of each article that had to be split, in one line naming its source.
     """
     if nlp is None:
         nlp = build_pipeline(model)
     if resolver is None:
         resolver = Resolver()
-    limit = max_length or nlp.max_length
+    limit = max_length or min(nlp.max_length, CHUNK_CHARS)
     pending: dict[int, _Pending] = {}
 
     def docs() -> Iterator[tuple[Doc, tuple[int, int]]]:
@@ -90,8 +102,8 @@ def extract(
             chunks = split_text(article.text, limit)
             if len(chunks) > 1 and on_notice is not None:
                 on_notice(
-                    f"{article.source or article.id}: {len(article.text)} characters, longer "
-                    f"than the pipeline's max_length ({limit}); split into {len(chunks)} parts"
+                    f"{article.source or article.id}: {len(article.text)} characters, more "
+                    f"than {limit} at once; extracted in {len(chunks)} parts"
                 )
             pending[seq] = _Pending(article, len(chunks))
             for offset, chunk in chunks:
@@ -100,15 +112,41 @@ def extract(
                 doc._.eikg_publisher = article.publisher
                 yield doc, (seq, offset)
 
-    for doc, (seq, offset) in nlp.pipe(
-        docs(), as_tuples=True, batch_size=batch_size, n_process=workers
-    ):
+    if workers > 1:
+        # Workers take batches of batch_size texts: size them for the longest chunk.
+        size = max(1, min(batch_size, BATCH_CHARS // limit))
+        processed = nlp.pipe(docs(), as_tuples=True, batch_size=size, n_process=workers)
+    else:
+        processed = (
+            item
+            for batch in _batches(docs(), batch_size, BATCH_CHARS)
+            for item in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        )
+    for doc, (seq, offset) in processed:
         state = pending[seq]
         state.merger.add(doc._.eikg_entities or (), doc._.eikg_relations or (), offset)
         state.remaining -= 1
         if state.remaining == 0:
             del pending[seq]
             yield state.merger.finish(state.article, resolver)
+
+
+def _batches(
+    items: Iterable[tuple[Doc, tuple[int, int]]], size: int, chars: int
+) -> Iterator[list[tuple[Doc, tuple[int, int]]]]:
+    """``items`` in lists of at most ``size`` docs and ``chars`` characters (a longer doc alone)."""
+    batch: list[tuple[Doc, tuple[int, int]]] = []
+    held = 0
+    for item in items:
+        doc = item[0]
+        n = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        if batch and (len(batch) >= size or held + n > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(item)
+        held += n
+    if batch:
+        yield batch
 
 
 @dataclass
@@ -220,8 +258,9 @@ def merge_drafts(
     Draft offsets are relative to their chunk, which starts at ``offset`` in the
     article. Entities of later chunks join an earlier one with the same
     normalised name (or a shared alias) and a compatible type; a relation that
-    a later chunk repeats is kept once. Entity ids are renumbered ``e1``, ``e2``,
-    ... in order of appearance.
+    a later chunk repeats (same head, type and tail, either way round for
+    PARTNERS_WITH) is kept once, as within one text. Entity ids are renumbered
+    ``e1``, ``e2``, ... in order of appearance.
     """
     merger = _Merger()
     for offset, entities, relations in chunks:
@@ -245,24 +284,36 @@ class _Merger:
 
     def __init__(self) -> None:
         self.entities: list[_MergedEntity] = []
-        self.relations: list[tuple[RelationDraft, str, str, int]] = []
-        self._seen_relations: set[tuple] = set()
+        # (draft, head, tail, chunk offset, title), in order of first appearance.
+        self.relations: list[tuple[RelationDraft, str, str, int, str | None]] = []
+        self._relation_at: dict[tuple[str, RelationType, str], int] = {}
         self._chunks = 0
+        # Normalised name -> entities so named, and name or alias -> entities
+        # bearing it: a long article's chunks match in time independent of its size.
+        self._by_name: dict[str, list[int]] = {}
+        self._by_form: dict[str, set[int]] = {}
 
     def _match(self, draft: EntityDraft) -> int | None:
+        """The first entity with a compatible type and the same normalised name,
+        else the first sharing a name or alias with ``draft``."""
         norm = normalise_name(draft.name)
-        forms = {norm, *(normalise_name(a) for a in draft.aliases)}
-        for i, e in enumerate(self.entities):
-            if not compatible(e.type, draft.type):
-                continue
-            if normalise_name(e.name) == norm:
+        for i in self._by_name.get(norm, ()):
+            if compatible(self.entities[i].type, draft.type):
                 return i
-        for i, e in enumerate(self.entities):
-            if not compatible(e.type, draft.type):
-                continue
-            if forms & {normalise_name(a) for a in e.aliases} or normalise_name(e.name) in forms:
+        forms = {norm, *(normalise_name(a) for a in draft.aliases)}
+        found = {i for form in forms for i in self._by_form.get(form, ())}
+        for i in sorted(found):
+            if compatible(self.entities[i].type, draft.type):
                 return i
         return None
+
+    def _new(self, draft: EntityDraft) -> int:
+        i = len(self.entities)
+        self.entities.append(_MergedEntity(draft.name, draft.type))
+        norm = normalise_name(draft.name)
+        self._by_name.setdefault(norm, []).append(i)
+        self._by_form.setdefault(norm, set()).add(i)
+        return i
 
     def add(
         self,
@@ -277,16 +328,14 @@ class _Merger:
         for draft in entities:
             i = None if first_chunk else self._match(draft)
             if i is None:
-                self.entities.append(_MergedEntity(draft.name, draft.type))
-                i = len(self.entities) - 1
+                i = self._new(draft)
             merged = self.entities[i]
             local[draft.id] = i
             for form in (draft.name, *draft.aliases):
-                if (
-                    normalise_name(form) != normalise_name(merged.name)
-                    and form not in merged.aliases
-                ):
+                norm = normalise_name(form)
+                if norm != normalise_name(merged.name) and form not in merged.aliases:
                     merged.aliases.append(form)
+                    self._by_form.setdefault(norm, set()).add(i)
             merged.mentions.update((s + offset, e + offset) for s, e in draft.mentions)
             if merged.date is None:
                 merged.date = draft.date
@@ -299,11 +348,25 @@ class _Merger:
             if rel.head not in local or rel.tail not in local:
                 continue  # a draft pointing at nothing: drop it rather than invent
             head, tail = _eid(local[rel.head]), _eid(local[rel.tail])
-            signature = (head, rel.type, tail, rel.title)
-            if not first_chunk and signature in self._seen_relations:
-                continue
-            self._seen_relations.add(signature)
-            self.relations.append((rel, head, tail, offset))
+            self._add_relation(rel, head, tail, offset)
+
+    def _add_relation(self, rel: RelationDraft, head: str, tail: str, offset: int) -> None:
+        """Keep one relation per head, type and tail, as ``eikg_relations`` does
+        within one text: the more confident draft (then the one with a title)
+        wins, a title once found stays, and a partnership has no direction."""
+        key = (head, rel.type, tail)
+        if rel.type is RelationType.PARTNERS_WITH:
+            key = (min(head, tail), rel.type, max(head, tail))
+        at = self._relation_at.get(key)
+        if at is None:
+            self._relation_at[key] = len(self.relations)
+            self.relations.append((rel, head, tail, offset, rel.title))
+            return
+        old, old_head, old_tail, old_offset, old_title = self.relations[at]
+        if (rel.confidence, rel.title is not None) > (old.confidence, old_title is not None):
+            self.relations[at] = (rel, head, tail, offset, rel.title or old_title)
+        elif old_title is None and rel.title is not None:
+            self.relations[at] = (old, old_head, old_tail, old_offset, rel.title)
 
     def finish(self, article: Article, resolver: Resolver) -> Extraction:
         entities = []
@@ -324,7 +387,7 @@ class _Merger:
                 )
             )
         relations = []
-        for rel, head, tail, offset in self.relations:
+        for rel, head, tail, offset, title in self.relations:
             start, end = rel.sentence[0] + offset, rel.sentence[1] + offset
             relations.append(
                 Relation(
@@ -332,7 +395,7 @@ class _Merger:
                     type=rel.type,
                     tail=tail,
                     evidence=Evidence(article.text[start:end], start, end),
-                    title=rel.title,
+                    title=title,
                     date=rel.date,
                     confidence=rel.confidence,
                 )

@@ -8,7 +8,8 @@ per line (``id``, ``text``, optional ``title``, ``url``, ``published``,
 for ``text``, as in the gold files).
 
 Bad input never stops the stream: each unusable file or line is reported to
-``on_problem`` as one line naming it and the reason, and reading goes on.
+``on_problem`` as one line naming it and the reason, and reading goes on. So
+is a file or JSONL line over ``MAX_ARTICLE_BYTES``, which is not read at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ JSONL_SUFFIXES = frozenset({".jsonl"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 ProblemHandler = Callable[[str], None]
+
+#: Largest file or JSONL line read as one article, in bytes: far beyond any news
+#: article, and small enough for its extraction to stay under 1 GB resident.
+MAX_ARTICLE_BYTES = 20_000_000
 
 
 def _ignore(_: str) -> None:
@@ -184,13 +189,23 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def read_text(path: Path) -> str:
-    """A whole text file, decoded (see ``decode_bytes``), line ends as ``\\n``."""
+    """A whole text file, decoded (see ``decode_bytes``), line ends as ``\\n``.
+
+    Raises UnreadableFile for a file over ``MAX_ARTICLE_BYTES``, without reading it.
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise UnreadableFile(f"{size / 1e6:.3g} MB, {_over_limit()}")
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
     text, _ = decode_bytes(data)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _over_limit() -> str:
+    return f"more than the {MAX_ARTICLE_BYTES / 1e6:.3g} MB limit for one article"
 
 
 # --- plain text and Markdown ----------------------------------------------------------
@@ -379,8 +394,16 @@ def _read_jsonl(path: Path, on_problem: ProblemHandler) -> Iterator[Article]:
         on_problem(f"{path}: cannot read: {exc.strerror or exc}")
         return
     with f:
-        for number, raw in enumerate(f, 1):
+        number = 0
+        # readline with a bound, so an oversized line is skipped without being held.
+        while raw := f.readline(MAX_ARTICLE_BYTES + 2):
+            number += 1
             where = f"{path}:{number}"
+            if len(raw.rstrip(b"\r\n")) > MAX_ARTICLE_BYTES:
+                while raw and not raw.endswith(b"\n"):
+                    raw = f.readline(1 << 20)
+                on_problem(f"{where}: line {_over_limit()}")
+                continue
             if not raw.strip():
                 continue
             try:

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from eikg.ingest.drafts import EntityDraft, RelationDraft
-from eikg.ingest.pipeline import build_pipeline, extract, merge_drafts, split_text
+from eikg.ingest.pipeline import (
+    BATCH_CHARS,
+    CHUNK_CHARS,
+    _batches,
+    build_pipeline,
+    extract,
+    merge_drafts,
+    split_text,
+)
 from eikg.ingest.resolve import Resolver, normalise_name
 from eikg.ingest.sources import read_articles
 from eikg.records import Article, EntityType, RelationType, to_json
@@ -108,6 +116,30 @@ def test_merge_drafts_shifts_offsets_and_merges_entities_across_chunks():
     assert evidence.sentence == text[second : second + 44]
 
 
+def test_merge_drafts_keeps_one_relation_per_pair_as_within_one_text():
+    text = "Orbit Academy and Acme Ltd. met.\n\nAcme Ltd. and Orbit Academy, with Dean Wu, signed."
+    second = text.index("Acme Ltd. and")
+
+    def chunk(offset, relations):
+        return (offset, [EntityDraft("a", "Orbit Academy", EntityType.COLLEGE, [], []),
+                         EntityDraft("b", "Acme Ltd.", EntityType.ENTERPRISE, [], []),
+                         EntityDraft("p", "Wu", EntityType.PERSON, [], [])], relations)
+
+    ex = merge_drafts(Article(id="c", text=text), [
+        chunk(0, [RelationDraft("a", RelationType.PARTNERS_WITH, "b", (0, 32), confidence=0.6),
+                  RelationDraft("p", RelationType.HOLDS_POSITION, "a", (0, 32), confidence=0.8)]),
+        chunk(second, [
+            RelationDraft("b", RelationType.PARTNERS_WITH, "a", (0, 51), confidence=0.9),
+            RelationDraft("p", RelationType.HOLDS_POSITION, "a", (0, 51), title="Dean", confidence=0.8),
+        ]),
+    ])
+    # One partnership (no direction), the more confident draft's; one post, with its title.
+    assert [(r.head, r.type, r.tail, r.title, r.evidence.start) for r in ex.relations] == [
+        ("e2", RelationType.PARTNERS_WITH, "e1", None, second),
+        ("e3", RelationType.HOLDS_POSITION, "e1", "Dean", second),
+    ]
+
+
 def test_merge_drafts_keeps_incompatible_types_apart_and_event_place():
     text = "Orbit Academy hosted the Orbit Forum in Lakeside."
     ex = merge_drafts(
@@ -187,8 +219,8 @@ def test_long_text_is_split_and_offsets_stay_relative_to_the_article(nlp):
     notices: list[str] = []
     [split] = extract([Article(id="many", text=unit * copies, source="many.txt")], nlp,
                       max_length=len(unit), on_notice=notices.append)
-    assert notices == [f"many.txt: {len(unit) * copies} characters, longer than the pipeline's "
-                       f"max_length ({len(unit)}); split into {copies} parts"]
+    assert notices == [f"many.txt: {len(unit) * copies} characters, more than {len(unit)} "
+                       f"at once; extracted in {copies} parts"]
     assert single.entities, "the pipeline found nothing to compare"
     text = split.article.text
     # Every chunk is the unit itself, so its drafts are the unit's, shifted.
@@ -206,6 +238,42 @@ def test_long_text_is_split_and_offsets_stay_relative_to_the_article(nlp):
     assert [(r.head, r.type, r.tail, r.title) for r in split.relations] == [
         (r.head, r.type, r.tail, r.title) for r in single.relations]
     assert [r.evidence for r in split.relations] == [r.evidence for r in single.relations]
+
+
+def test_long_article_is_extracted_in_parts_with_the_short_article_s_output(nlp):
+    # About 160 KB: eight parts of at most CHUNK_CHARS; no max_length given.
+    unit = PARAGRAPH + "\n\n"
+    copies = 160_000 // len(unit) + 1
+    text = unit * copies
+    parts = split_text(text, CHUNK_CHARS)
+    assert len(parts) >= 5
+    assert all(len(chunk) <= CHUNK_CHARS for _, chunk in parts)
+    [single] = extract([Article(id="one", text=unit)], nlp)
+    notices: list[str] = []
+    [parted] = extract([Article(id="long", text=text, source="long.txt")], nlp,
+                       on_notice=notices.append)
+    assert notices == [f"long.txt: {len(text)} characters, more than {CHUNK_CHARS} at once; "
+                       f"extracted in {len(parts)} parts"]
+    assert [(e.name, e.type, e.aliases) for e in parted.entities] == [
+        (e.name, e.type, e.aliases) for e in single.entities]
+    for one, many in zip(single.entities, parted.entities):
+        expected = {(m.start + k * len(unit), m.end + k * len(unit))
+                    for k in range(copies) for m in one.mentions}
+        assert {(m.start, m.end) for m in many.mentions} == expected
+    last = max(m.end for e in parted.entities for m in e.mentions)
+    assert last > parts[-1][0], "no mention from the last part"
+    assert [(r.head, r.type, r.tail, r.title, r.evidence) for r in parted.relations] == [
+        (r.head, r.type, r.tail, r.title, r.evidence) for r in single.relations]
+
+
+def test_batches_hold_at_most_size_docs_and_chars(nlp):
+    # Texts of 20, 20, 20, 20, 90, 10 and 10 characters.
+    items = [(nlp.make_doc("word " * (n // 5)), n) for n in (20, 20, 20, 20, 90, 10, 10)]
+    batches = [[n for _, n in batch] for batch in _batches(items, 3, 100)]
+    assert batches == [[20, 20, 20], [20], [90, 10], [10]]
+    # A text longer than the budget goes alone rather than being held back.
+    assert [[n for _, n in b] for b in _batches(items[3:6], 3, 50)] == [[20], [90], [10]]
+    assert CHUNK_CHARS <= BATCH_CHARS
 
 
 def test_text_longer_than_nlp_max_length_is_split(nlp):

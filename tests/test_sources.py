@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eikg.ingest import sources
 from eikg.ingest.sources import (
     count_articles,
     decode_bytes,
@@ -302,6 +303,21 @@ def test_malformed_and_incomplete_jsonl_lines_are_reported(tmp_path):
     assert "expected a JSON object" in problems[3]
     assert "'published' is not a date" in problems[4]
     assert count_articles([path]) == 7
+
+
+def test_oversized_file_and_jsonl_line_are_refused_naming_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_ARTICLE_BYTES", 1000)
+    (tmp_path / "a-big.txt").write_text("Words here. " * 100, encoding="utf-8")  # 1,200 bytes
+    (tmp_path / "b-ok.txt").write_text(STORY, encoding="utf-8")
+    lines = [{"id": "small", "text": "Short."}, {"id": "huge", "text": "x" * 5000},
+             {"id": "after", "text": "Also short."}]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(o) + "\n" for o in lines), encoding="utf-8")
+    articles, problems = read([tmp_path])
+    assert [a.id for a in articles] == ["b-ok", "small", "after"]
+    assert problems == [
+        f"{tmp_path / 'a-big.txt'}: 0.0012 MB, more than the 0.001 MB limit for one article",
+        f"{tmp_path / 'c.jsonl'}:2: line more than the 0.001 MB limit for one article",
+    ]
 
 
 def test_missing_and_unsupported_paths_are_reported(tmp_path):
