@@ -448,37 +448,53 @@ def eval_resolution_command(
 @app.command("suggest-merges")
 def suggest_merges_command(
     min_score: Annotated[
-        float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest score listed.")
-    ] = 0.6,
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest match probability listed.")
+    ] = 0.5,
+    threshold: ThresholdOpt = 0.9,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most pairs listed.")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    merges: MergesOpt = "data/merges.jsonl",
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
-    """List likely duplicate entities still apart (similar names, same type, shared neighbours)."""
+    """List organisations the resolver finds alike but did not merge, with the evidence."""
     import csv
     import json
     import sys
     from dataclasses import asdict
 
-    from eikg.graph.merges import suggest_merges
+    from eikg.graph.resolution import suggest_merges
 
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown format {fmt!r}: use table, csv or json")
     with open_graph(uri, user, password, database) as (driver, settings):
-        found = suggest_merges(driver, min_score=min_score, limit=limit, database=settings.database)
+        try:
+            found = suggest_merges(
+                driver, merges=merges, min_probability=min_score, threshold=threshold, limit=limit,
+                database=settings.database,
+            )
+        except EikgError as err:
+            fail(str(err))
     if fmt == "json":
         typer.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False, indent=2))
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["score", "a", "b", "name_a", "name_b", "type", "shared_neighbours"])
+        writer.writerow(["probability", "a", "b", "name_a", "name_b", "type_a", "type_b", "evidence",
+                         "shared_places", "shared_partners", "titles_a", "titles_b"])
         for s in found:
-            writer.writerow([s.score, s.a, s.b, s.name_a, s.name_b, s.type, s.shared_neighbours])
+            writer.writerow([s.probability, s.a, s.b, s.name_a, s.name_b, s.type_a, s.type_b, s.evidence,
+                             "; ".join(s.shared_places), "; ".join(s.shared_partners),
+                             " | ".join(s.titles_a), " | ".join(s.titles_b)])
     else:
         for s in found:
-            typer.echo(f"{s.score:.2f}  {s.type:<12} {s.a}  <->  {s.b}")
+            shared = s.shared_places + s.shared_partners
+            typer.echo(
+                f"{s.probability:.2f}  {s.a}  <->  {s.b}\n"
+                f"      {s.name_a} ({s.type_a}) / {s.name_b} ({s.type_b}): {s.evidence}"
+                + (f"; both with {', '.join(shared)}" if shared else "")
+            )
         typer.echo(f"{len(found)} likely duplicates; merge with `eikg merge KEY_A KEY_B`", err=True)
 
 

@@ -1,10 +1,15 @@
-"""Entity resolution a person can review: suggest, merge and split entity nodes.
+"""Entity resolution a person decides: merge and split entity nodes.
 
 A merge is a human judgement, so it is kept outside the database, in a JSON Lines
 merge file (``data/merges.jsonl`` by default), one decision per line::
 
     {"keep": "college:northeastern university", "drop": "college:neu",
      "name": "Northeastern University", "type": "COLLEGE", "at": "2026-11-23T05:00:00+00:00"}
+    {"apart": ["college:northeastern university", "college:neu"]}
+
+The second kind keeps two keys apart: ``eikg split`` writes it when it undoes a
+merge the resolver made (:mod:`eikg.graph.resolution`, whose decisions live in
+``resolved.jsonl`` beside the merge file and whose suggestions a person reviews).
 
 Every load reads the file and writes an entity whose key was dropped under the key
 it was kept as (:class:`eikg.graph.loader.Redirect`), so a reload never undoes a
@@ -17,13 +22,9 @@ nodes the articles name.
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import neo4j
@@ -240,181 +241,3 @@ def split_entity(
                 ids |= set(found["articles"])
     _reload(driver, sorted(ids), path, database)
     return undo
-
-
-# --- suggestions ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    score: float
-    a: str  # keys, a < b
-    b: str
-    name_a: str
-    name_b: str
-    type: str
-    name_similarity: float
-    shared_neighbours: int
-
-
-_WORD = re.compile(r"[\w]+", re.UNICODE)
-_SMALL = frozenset({"of", "the", "and", "for", "in", "at", "on", "a", "an", "co", "ltd"})
-
-
-def _tokens(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in {"the"}]
-
-
-def abbreviates(short: str, full: str) -> bool:
-    """Whether ``short`` reads as an abbreviation of ``full``: every significant word
-    of ``full`` gives, in order, its first letter and maybe more of its letters.
-
-    >>> abbreviates("NEU", "Northeastern University")
-    True
-    >>> abbreviates("NEU", "Nanjing University")
-    False
-    """
-    letters = "".join(_tokens(short))
-    words = [w for w in _tokens(full) if w not in _SMALL]
-    if not 2 <= len(letters) <= 10 or len(words) < 2 or len(words) > len(letters):
-        return False
-
-    def match(i: int, w: int) -> bool:
-        if w == len(words):
-            return i == len(letters)
-        word = words[w]
-        if i >= len(letters) or letters[i] != word[0]:
-            return False
-        # take the first letter, then any further letters of this word in order
-        j, k = i + 1, 1
-        while True:
-            if match(j, w + 1):
-                return True
-            while k < len(word) and j < len(letters) and word[k] != letters[j]:
-                k += 1
-            if k >= len(word) or j >= len(letters):
-                return False
-            j, k = j + 1, k + 1
-
-    return match(0, 0)
-
-
-def name_similarity(
-    forms_a: Iterable[str],
-    forms_b: Iterable[str],
-    weight: Callable[[str], float] | None = None,
-) -> float:
-    """How alike two entities' names are, 0..1: the best pair of their surface forms
-    by weighted token overlap (``weight`` of a word, e.g. its rarity; 1 by default),
-    spelling variants (characters 90% alike) or one being the other's acronym.
-
-    >>> name_similarity(["Northeastern University"], ["NEU"])
-    0.9
-    >>> name_similarity(["Larkford Vocational College"], ["Larkford Vocational College"])
-    1.0
-    >>> name_similarity(["Larkford Vocational College"], ["Milton Vocational College"])
-    0.5
-    """
-    w = weight or (lambda token: 1.0)
-    best = 0.0
-    for x in forms_a:
-        for y in forms_b:
-            nx, ny = " ".join(_tokens(x)), " ".join(_tokens(y))
-            if not nx or not ny:
-                continue
-            if nx == ny:
-                return 1.0
-            tx, ty = set(nx.split()), set(ny.split())
-            union = sum(w(t) for t in tx | ty)
-            overlap = sum(w(t) for t in tx & ty) / union if union else 0.0
-            chars = SequenceMatcher(None, nx, ny).ratio()
-            spelling = chars * 0.95 if chars >= 0.9 else 0.0
-            acro = 0.9 if (" " not in ny and abbreviates(ny, nx)) or (
-                " " not in nx and abbreviates(nx, ny)
-            ) else 0.0
-            best = max(best, overlap, spelling, acro)
-    return round(best, 3)
-
-
-#: least name similarity for a pair to be scored at all (people: stricter)
-_NAME_GATE = 0.5
-_PERSON_GATE = 0.8
-
-
-def _abbreviation_block(form: str) -> str:
-    """Abbreviation and full name share this block: first and last letter of the
-    abbreviation = initials of the full name's first and last significant words."""
-    tokens = _tokens(form)
-    if len(tokens) == 1:
-        return f"abbr:{tokens[0][0]}{tokens[0][-1]}"
-    words = [w for w in tokens if w not in _SMALL] or tokens
-    return f"abbr:{words[0][0]}{words[-1][0]}" if words else "abbr:"
-
-
-def score_pairs(entities: list[dict], min_score: float = 0.6) -> list[Suggestion]:
-    """Likely duplicates among ``entities`` (dicts with key, name, type, aliases,
-    neighbours): same type, similar names, shared neighbours. Pure; best first."""
-    by_type: dict[str, list[dict]] = {}
-    for e in entities:
-        by_type.setdefault(e["type"], []).append(e)
-    out = []
-    for etype, group in by_type.items():
-        # block on rare name tokens and acronyms so not every pair is compared
-        index: dict[str, list[int]] = {}
-        for i, e in enumerate(group):
-            forms = [e["name"], *(e.get("aliases") or ())]
-            e["_forms"] = forms
-            keys = {t for f in forms for t in _tokens(f) if t not in _SMALL}
-            keys |= {_abbreviation_block(f) for f in forms}
-            for k in keys:
-                index.setdefault(k, []).append(i)
-        freq = Counter({k: len(v) for k, v in index.items()})
-        # words common among names of this type ("college", "group") count for less
-        words = Counter(t for e in group for t in {t for f in e["_forms"] for t in _tokens(f)})
-
-        def rarity(token: str, n: int = len(group), words: Counter = words) -> float:
-            return math.log((n + 1) / (words[token] + 1)) + 1.0
-
-        limit = max(50, len(group) // 20)
-        pairs = set()
-        for k, members in index.items():
-            if freq[k] > limit or len(members) < 2:
-                continue
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
-        for i, j in pairs:
-            a, b = group[i], group[j]
-            sim = name_similarity(a["_forms"], b["_forms"], rarity)
-            # shared neighbours support similar names, never make dissimilar ones alike;
-            # people sharing a family name ("Wang Qiang", "Wang Wei") are different people
-            if sim < (_PERSON_GATE if etype == "PERSON" else _NAME_GATE):
-                continue
-            na, nb = set(a.get("neighbours") or ()), set(b.get("neighbours") or ())
-            shared = len(na & nb)
-            overlap = shared / len(na | nb) if na | nb else 0.0
-            score = round(0.8 * sim + 0.2 * overlap, 3)
-            if score < min_score:
-                continue
-            if a["key"] > b["key"]:
-                a, b = b, a
-            out.append(
-                Suggestion(score, a["key"], b["key"], a["name"], b["name"], etype, sim, shared)
-            )
-    out.sort(key=lambda s: (-s.score, s.a, s.b))
-    return out
-
-
-def suggest_merges(
-    driver: neo4j.Driver,
-    *,
-    min_score: float = 0.6,
-    limit: int = 50,
-    database: str | None = None,
-) -> list[Suggestion]:
-    """Likely duplicate entities still apart in the graph, best first."""
-    with driver.session(database=database) as session:
-        entities = session.execute_read(
-            lambda tx: [dict(r) for r in tx.run(statement("entities_for_merging"))]
-        )
-    return score_pairs(entities, min_score)[:limit]

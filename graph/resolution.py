@@ -94,3 +94,59 @@ def resolve_graph(
             load(driver, again, database=database, force=True, redirects=load_redirects(merges))
         reloaded = len(again)
     return Resolution(linkage, candidates, added, removed, reloaded)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A pair the resolver did not merge but a person may: its match probability
+    and the evidence for it."""
+
+    probability: float
+    a: str  # keys, a < b
+    b: str
+    name_a: str
+    name_b: str
+    type_a: str
+    type_b: str
+    evidence: str  # the name comparison that matched ("spelling variant", "initials", ...)
+    shared_places: list[str]
+    shared_partners: list[str]  # names of the entities both are related to
+    titles_a: list[str]  # titles of the articles naming each
+    titles_b: list[str]
+
+
+def suggest_merges(
+    driver: neo4j.Driver,
+    *,
+    merges: Path | str = MERGES_FILE,
+    min_probability: float = REVIEW,
+    threshold: float = THRESHOLD,
+    limit: int = 50,
+    database: str | None = None,
+) -> list[Suggestion]:
+    """Organisations the resolver scores from ``min_probability`` but does not
+    merge (below ``threshold``, or evidence that never merges alone, such as an
+    abbreviation matching a name's initials), most probable first."""
+    done = resolve_graph(
+        driver, merges=merges, threshold=threshold, review=min_probability, dry_run=True, database=database
+    )
+    merged = {r.drop: r.keep for r in done.linkage.decisions}
+    # what the graph holds now: a key merged away by an earlier run is not a suggestion
+    redirects = load_redirects(merges)
+    by_key = {c.key: c for c in done.candidates}
+    names = {c.key: c.name for c in done.candidates}
+    out = []
+    for p in done.linkage.review:
+        now_a = redirects[p.a].key if p.a in redirects else merged.get(p.a, p.a)
+        now_b = redirects[p.b].key if p.b in redirects else merged.get(p.b, p.b)
+        if now_a == now_b:
+            continue
+        a, b = by_key[p.a], by_key[p.b]
+        out.append(
+            Suggestion(
+                p.probability, p.a, p.b, a.name, b.name, a.type.value, b.type.value, p.name,
+                list(p.shared_places), [names.get(k, k) for k in p.shared_neighbours],
+                a.titles, b.titles,
+            )
+        )
+    return out[:limit]

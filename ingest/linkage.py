@@ -52,6 +52,8 @@ SETTINGS_FILE = "linkage_settings.json"
 THRESHOLD = 0.9
 #: Match probability from which a pair is suggested for review.
 REVIEW = 0.5
+#: Most memory DuckDB may use while Splink blocks and scores (it spills to disk beyond).
+MEMORY_LIMIT = "1GB"
 
 ORG_TYPES = frozenset(
     {
@@ -139,7 +141,7 @@ def _singular(word: str) -> str:
     return word
 
 
-def core(name: str) -> str:
+def core(name: str, singular: bool = True) -> str:
     """The form names are linked by: legal form stripped, key form, singular, no spaces.
 
     >>> core("Pinewood Technologies Co., Ltd.") == core("PinewoodTechnology Co.LTD")
@@ -148,7 +150,7 @@ def core(name: str) -> str:
     'larkfordmotorgroup'
     """
     words = key_form(_strip_legal_form(name)).split()
-    return "".join(_singular(w) for w in words)
+    return "".join(_singular(w) if singular else w for w in words)
 
 
 def is_abbreviation(form: str) -> bool:
@@ -173,6 +175,40 @@ def skeleton(text: str) -> str:
     return _REPEATS.sub(r"\1", _VOWELS.sub("", text))
 
 
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "at", "on", "a", "an", "to"})
+
+
+def initials(name: str) -> set[str]:
+    """The abbreviations a name of two or more words may go by: the first letters
+    of every word, and of its significant words only.
+
+    >>> sorted(initials("Institute of Ocean Technology"))
+    ['ioot', 'iot']
+    >>> sorted(initials("Northern Lakes University"))
+    ['nlu']
+    """
+    words = key_form(_strip_legal_form(name)).split()
+    if len(words) < 2:
+        return set()
+    every = "".join(w[0] for w in words)
+    significant = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    return {every, significant} - {""}
+
+
+def typo_keys(text: str) -> list[str]:
+    """Blocking keys a one-letter substitution leaves one of intact: the length
+    and two of the three thirds of ``text``.
+
+    >>> set(typo_keys("larkfordpolytechnic")) & set(typo_keys("larkfortpolytechnic"))
+    {'19:larkfo|technic'}
+    """
+    if len(text) < 8:
+        return []
+    i, j = len(text) // 3, 2 * len(text) // 3
+    a, b, c = text[:i], text[i:j], text[j:]
+    return [f"{len(text)}:{a}{b}|", f"{len(text)}:{a}|{c}", f"{len(text)}:|{b}{c}"]
+
+
 def _rows(candidates: list[Candidate]) -> list[dict[str, Any]]:
     """Splink input rows: one per candidate, with name cores and tied abbreviations.
 
@@ -183,7 +219,11 @@ def _rows(candidates: list[Candidate]) -> list[dict[str, Any]]:
     fulls: list[set[str]] = []
     abbrs: list[set[str]] = []
     for c in candidates:
-        full = {core(f) for f in c.forms if not is_abbreviation(f)} - {""}
+        names = [f for f in c.forms if not is_abbreviation(f)]
+        # a glued spelling hides where words end, so plurals are made singular only
+        # in the spaced form: both forms go in ("Ritos Pelmibo" = "RitosPelmibo")
+        full = {core(f) for f in names} | {core(f, singular=False) for f in names}
+        full -= {""}
         abbr = {key_form(f).replace(" ", "") for f in c.forms if is_abbreviation(f)} - {""}
         fulls.append(full)
         abbrs.append(abbr)
@@ -192,16 +232,24 @@ def _rows(candidates: list[Candidate]) -> list[dict[str, Any]]:
     for c, full, abbr in zip(candidates, fulls, abbrs):
         abbr -= ambiguous
         name_core = core(c.name) if not is_abbreviation(c.name) else ""
+        inits = {i for f in c.forms if not is_abbreviation(f) for i in initials(f)}
         rows.append(
             {
                 "unique_id": c.key,
                 "type": c.type.value,
                 "name_core": name_core or None,
                 "skeleton": skeleton(name_core) if len(name_core) >= 8 else None,
+                "typo_keys": typo_keys(name_core),
                 "cores": sorted(full),
                 # a tied abbreviation is offered to others; a bare one only looks for a tie
                 "tied": sorted(abbr) if full else [],
                 "abbrs": sorted(abbr),
+                # initials of full names: only ever a suggestion (see link)
+                "initials": sorted(inits),
+                # for blocking initials against abbreviations: exploding an empty
+                # list drops the record, so each gets a value no other side has
+                "initials_block": sorted(inits) or ["~no initials"],
+                "abbrs_block": sorted(abbr) or ["~no abbreviation"],
                 "places": sorted(c.places) or None,
                 "neighbours": sorted(c.neighbours) or None,
             }
@@ -240,40 +288,60 @@ def settings() -> dict[str, Any]:
 # --- scoring and deciding ---------------------------------------------------------------
 
 
-def score(candidates: list[Candidate]) -> tuple[list[Pair], int]:
-    """Every pair blocking lets through, with Splink's match probability; and how
-    many pairs were compared."""
+def score(candidates: list[Candidate], min_probability: float = 0.0) -> tuple[list[Pair], int]:
+    """The pairs blocking lets through with Splink's match probability, those from
+    ``min_probability``, best first; and how many pairs were compared in all."""
+    import duckdb
     import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
     if len(candidates) < 2:
         return [], 0
     rows = _rows(candidates)
-    db = DuckDBAPI()
-    linker = Linker(db.register(pa.Table.from_pylist(rows)), settings(), log_level="ERROR")
-    predictions = linker.inference.predict(warning_mode="never").as_record_list()
+    # DuckDB would otherwise cache up to most of the machine's memory while it joins
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2})
+    linker = Linker(DuckDBAPI(con).register(pa.Table.from_pylist(rows)), settings(), log_level="ERROR")
+    table = linker.inference.predict(warning_mode="never").physical_name
+    # only what a decision needs leaves DuckDB: every column of every pair would
+    # be GBs of Python objects at 100,000 organisations
+    compared = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    found = con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_probability, gamma_name FROM {table} "
+        "WHERE match_probability >= ?",
+        [min_probability],
+    ).fetchall()
+    con.close()
     by_key = {r["unique_id"]: r for r in rows}
     pairs = []
-    for p in predictions:
-        a, b = sorted((p["unique_id_l"], p["unique_id_r"]))
+    for left, right, probability, gamma in found:
+        a, b = sorted((left, right))
         ra, rb = by_key[a], by_key[b]
         pairs.append(
             Pair(
                 a,
                 b,
-                round(float(p["match_probability"]), 4),
-                _NAME_LEVELS.get(p.get("gamma_name"), "other"),
+                round(float(probability), 4),
+                _NAME_LEVELS.get(gamma, "other"),
                 tuple(sorted(set(ra["places"] or ()) & set(rb["places"] or ()))),
                 tuple(sorted(set(ra["neighbours"] or ()) & set(rb["neighbours"] or ()))),
             )
         )
     pairs.sort(key=lambda p: (-p.probability, p.a, p.b))
-    return pairs, len(predictions)
+    return pairs, compared
 
 
 #: Splink numbers a comparison's levels from the last (0) up; the name comparison's
 #: levels in linkage_settings.json, named for the evidence shown to a reviewer.
-_NAME_LEVELS = {3: "same name", 2: "tied abbreviation", 1: "spelling variant", 0: "different names"}
+_NAME_LEVELS = {
+    4: "same name",
+    3: "tied abbreviation",
+    2: "spelling variant",
+    1: "initials",
+    0: "different names",
+}
+#: Evidence that may be suggested to a person but never merges: an abbreviation
+#: alone links only where an article tied it to a name.
+_NEVER_MERGED = frozenset({"initials"})
 
 
 def link(
@@ -286,7 +354,7 @@ def link(
     """Score ``candidates`` and decide: merges at or above ``threshold``, suggestions
     from ``review``. ``apart`` holds key pairs a person kept apart: never merged,
     never suggested, also not through a third key."""
-    pairs, compared = score(candidates)
+    pairs, compared = score(candidates, min(review, threshold))
     by_key = {c.key: c for c in candidates}
     kept_apart = {frozenset(p) for p in apart}
     members: dict[str, set[str]] = {c.key: {c.key} for c in candidates}
@@ -303,7 +371,7 @@ def link(
         if p.probability < threshold:
             break
         ra, rb = root[p.a], root[p.b]
-        if ra == rb or not joinable(p.a, p.b):
+        if ra == rb or p.name in _NEVER_MERGED or not joinable(p.a, p.b):
             continue
         for k in members[rb]:
             root[k] = ra

@@ -168,3 +168,15 @@ def test_cli_eval_resolution_on_a_hand_made_gold(tmp_path):
     out = CliRunner().invoke(app, ["eval-resolution", str(gold), "--review", str(review)])
     assert out.exit_code == 1
     assert "review.jsonl:1" in out.output
+
+
+def test_initials_are_suggested_never_merged():
+    full = cand("college:northern-lakes-university", "Northern Lakes University", E.COLLEGE,
+                places={"lake town"}, neighbours={"enterprise:pinewood"})
+    bare = cand("college:nlu", "NLU", E.COLLEGE, articles=("a2",),
+                places={"lake town"}, neighbours={"enterprise:pinewood"})
+    found = link([full, bare])
+    assert found.decisions == []
+    assert [(p.a, p.b, p.name) for p in found.review] == [(bare.key, full.key, "initials")]
+    assert found.review[0].shared_places == ("lake town",)
+    assert found.review[0].shared_neighbours == ("enterprise:pinewood",)

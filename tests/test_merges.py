@@ -13,17 +13,14 @@ from eikg.errors import InputError
 from eikg.graph.loader import load
 from eikg.graph.merges import (
     MergeRecord,
-    abbreviates,
     load_redirects,
     merge_entities,
-    name_similarity,
     read_merges,
     redirects,
-    score_pairs,
     split_entity,
-    suggest_merges,
     write_merges,
 )
+from eikg.graph.resolution import suggest_merges
 from eikg.records import EntityType, RelationType
 
 E, R = EntityType, RelationType
@@ -40,42 +37,6 @@ def db(driver, clean_db):
 
 
 # --- pure -------------------------------------------------------------------------------
-
-
-def test_abbreviations():
-    assert abbreviates("NLU", "Northern Lakes University")
-    assert abbreviates("NEU", "Northeastern University")
-    assert not abbreviates("NLU", "Northern University")
-    assert not abbreviates("N", "Northern Lakes University")
-
-
-def test_name_similarity():
-    assert name_similarity(["Pinewood Software"], ["the Pinewood Software"]) == 1.0
-    assert name_similarity(["NLU"], ["Northern Lakes University"]) == 0.9
-    assert name_similarity(["Pinewood Software"], ["Lake Town"]) < 0.5
-
-
-def test_score_pairs_same_type_similar_names_shared_neighbours():
-    entities = [
-        {"key": FULL, "name": "Northern Lakes University", "type": "COLLEGE", "aliases": [], "neighbours": [FIRM, CITY]},
-        {"key": SHORT, "name": "NLU", "type": "COLLEGE", "aliases": [], "neighbours": [FIRM]},
-        {"key": "enterprise:nlu", "name": "NLU", "type": "ENTERPRISE", "aliases": [], "neighbours": []},
-        {"key": "college:lake town college", "name": "Lake Town College", "type": "COLLEGE", "aliases": [], "neighbours": []},
-    ]
-    found = score_pairs(entities, min_score=0.6)
-    assert [(s.a, s.b) for s in found] == [(SHORT, FULL)]  # keys ordered a < b
-    assert found[0].shared_neighbours == 1
-    assert found[0].score == pytest.approx(0.8 * 0.9 + 0.2 * 0.5)
-
-
-def test_people_sharing_a_family_name_are_not_suggested():
-    entities = [
-        {"key": "person:wang qiang", "name": "Wang Qiang", "type": "PERSON", "aliases": [], "neighbours": ["x"]},
-        {"key": "person:wang wei", "name": "Wang Wei", "type": "PERSON", "aliases": [], "neighbours": ["x"]},
-        {"key": "person:wang  qiang", "name": "Wang  Qiang.", "type": "PERSON", "aliases": [], "neighbours": []},
-    ]
-    found = score_pairs(entities, min_score=0.3)
-    assert [(s.a, s.b) for s in found] == [("person:wang  qiang", "person:wang qiang")]
 
 
 def test_redirects_follow_chains_and_refuse_cycles():
@@ -124,8 +85,13 @@ def test_suggest_merge_then_merge_persists_across_reload_and_split_restores(db, 
     merges = tmp_path / "merges.jsonl"
     load(db, corpus())
     before = snapshot(db)
-    found = suggest_merges(db, min_score=0.5)
-    assert (SHORT, FULL) in [(s.a, s.b) for s in found]
+    found = suggest_merges(db, merges=merges)
+    # initials alone never merge, but a person is shown them with the evidence
+    assert [(s.a, s.b) for s in found] == [(SHORT, FULL)]  # keys ordered a < b
+    assert found[0].evidence == "initials"
+    assert found[0].shared_partners == ["Pinewood Software"]
+    assert found[0].titles_a == ["Title m-2"]
+    assert found[0].titles_b == ["Title m-1"]
 
     record = merge_entities(db, FULL, SHORT, merges)
     assert record.name == "Northern Lakes University"
@@ -139,7 +105,7 @@ def test_suggest_merge_then_merge_persists_across_reload_and_split_restores(db, 
     assert partners["sources"] == ["m-1", "m-2"]  # provenance of both moved onto one relationship
     assert len(partners["evidence"]) == 2
     assert rel(db, "HOLDS_POSITION", LU, FULL)["title"] == "Dean"
-    assert (SHORT, FULL) not in [(s.a, s.b) for s in suggest_merges(db, min_score=0.5)]
+    assert suggest_merges(db, merges=merges) == []
     merged_graph = snapshot(db)
 
     # a later load (forced, as after an edit) re-applies the recorded merge

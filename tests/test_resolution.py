@@ -128,3 +128,21 @@ def test_cli_resolve_and_ingest_resolution(db, tmp_path):
     assert "2 merges (2 new, 0 undone)" in out.output
     assert node(db, BARE) is None
     assert json.loads(resolved_file(merges).read_text().splitlines()[0])["probability"] >= 0.95
+
+
+def test_cli_suggest_merges_shows_the_evidence_as_json(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    typo = ("c", "college:larkfort-polytechnic", "Larkfort Polytechnic", E.COLLEGE, [])
+    firm = ("f", "enterprise:birch-tools", "Birch Tools", E.ENTERPRISE, [])
+    load(db, [*corpus(), article("r-3", "2024-05-01", [typo, firm],
+                                 [("c", R.PARTNERS_WITH, "f", "Larkfort Polytechnic works with Birch Tools.")])])
+    out = CliRunner().invoke(app, ["suggest-merges", "--format", "json", "--merges", str(merges)])
+    assert out.exit_code == 0, out.output
+    found = json.loads(out.stdout)
+    assert [(s["a"], s["b"]) for s in found] == [(FULL, "college:larkfort-polytechnic")]
+    assert found[0]["evidence"] == "spelling variant"
+    assert found[0]["titles_a"] == ["Title r-1"]
+    assert found[0]["titles_b"] == ["Title r-3"]
+    assert 0.5 <= found[0]["probability"] < 0.9
+    table = CliRunner().invoke(app, ["suggest-merges", "--merges", str(merges)])
+    assert "Larkford Polytechnic (COLLEGE) / Larkfort Polytechnic (COLLEGE): spelling variant" in table.stdout
