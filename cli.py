@@ -377,6 +377,8 @@ def _resolve(driver, settings, merges: str, dry_run: bool, **options):
         done = resolve_graph(driver, merges=merges, dry_run=dry_run, database=settings.database, **options)
     except EikgError as err:
         fail(str(err))
+    for warning in done.warnings:
+        _warn(warning)
     linkage = done.linkage
     typer.echo(
         f"resolved {len(done.candidates)} organisations across articles: {linkage.compared} pairs compared, "

@@ -69,27 +69,58 @@ def _decision_lines(path: Path) -> Iterable[tuple[int, dict]]:
             yield n, obj
 
 
-def read_merges(path: Path | str = MERGES_FILE) -> list[MergeRecord]:
-    """The merge decisions in ``path`` (none when the file does not exist)."""
+def merge_lines(path: Path | str = MERGES_FILE) -> list[tuple[int, MergeRecord]]:
+    """The merge decisions in ``path`` with their line numbers (none when the file
+    does not exist). A line that is not a decision, merges a key with itself, or
+    merges a key already merged elsewhere by an earlier line is an error naming
+    the file and line."""
     path = Path(path)
-    records = []
+    records: list[tuple[int, MergeRecord]] = []
+    first: dict[str, tuple[int, str]] = {}  # dropped key -> (line, kept key)
     for n, obj in _decision_lines(path):
         try:
             if "apart" in obj:  # a split a person made: see read_apart
                 _apart_pair(obj)
                 continue
-            records.append(
-                MergeRecord(
-                    keep=str(obj["keep"]),
-                    drop=str(obj["drop"]),
-                    name=str(obj["name"]),
-                    type=EntityType(obj["type"]),
-                    at=str(obj.get("at", "")),
-                )
+            record = MergeRecord(
+                keep=str(obj["keep"]),
+                drop=str(obj["drop"]),
+                name=str(obj["name"]),
+                type=EntityType(obj["type"]),
+                at=str(obj.get("at", "")),
             )
         except (KeyError, TypeError, ValueError) as err:
             raise InputError(f"{path}:{n}: not a merge record ({err})") from None
+        if record.keep == record.drop:
+            raise InputError(f"{path}:{n}: merges {record.drop!r} with itself")
+        seen = first.setdefault(record.drop, (n, record.keep))
+        if seen[1] != record.keep:
+            raise InputError(
+                f"{path}:{n}: {record.drop!r} merged into {record.keep!r}, "
+                f"but line {seen[0]} merges it into {seen[1]!r}"
+            )
+        records.append((n, record))
     return records
+
+
+def read_merges(path: Path | str = MERGES_FILE) -> list[MergeRecord]:
+    """The merge decisions in ``path`` (see :func:`merge_lines`)."""
+    return [record for _, record in merge_lines(path)]
+
+
+def unknown_keys(path: Path | str, known: set[str]) -> list[str]:
+    """One line per decision in ``path`` naming a key not in ``known``, with file and line."""
+    problems = []
+    for n, record in merge_lines(path):
+        for key in (record.keep, record.drop):
+            if key not in known:
+                problems.append(f"{path}:{n}: no entity with key {key!r}")
+    for n, obj in _decision_lines(Path(path)):
+        if "apart" in obj:
+            for key in _apart_pair(obj):
+                if key not in known:
+                    problems.append(f"{path}:{n}: no entity with key {key!r}")
+    return problems
 
 
 def _apart_pair(obj: dict) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from eikg.graph.merges import (
     read_apart,
     read_merges,
     resolved_file,
+    unknown_keys,
 )
 from eikg.ingest.linkage import REVIEW, THRESHOLD, Candidate, Linkage, candidates_from_extractions, link
 
@@ -41,6 +42,7 @@ class Resolution:
     added: list[MergeRecord]  # merges new since the last run
     removed: list[MergeRecord]  # merges of the last run no longer made
     articles_reloaded: int
+    warnings: list[str]  # decisions of the merge file naming keys the graph does not have
 
 
 def write_resolved(records: list[tuple[MergeRecord, float]], path: Path) -> None:
@@ -73,6 +75,8 @@ def resolve_graph(
     load_redirects(merges)  # a bad merge file stops the run before anything changes
     items = stored_items(driver, None, database)
     candidates = candidates_from_extractions(item.obj for item in items)
+    known = {str(e.get("key")) for item in items for e in item.obj.get("entities") or ()}
+    warnings = unknown_keys(merges, known)
     linkage = link(candidates, threshold=threshold, review=review, apart=read_apart(merges))
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     path = resolved_file(merges)
@@ -93,7 +97,7 @@ def resolve_graph(
         if again:
             load(driver, again, database=database, force=True, redirects=load_redirects(merges))
         reloaded = len(again)
-    return Resolution(linkage, candidates, added, removed, reloaded)
+    return Resolution(linkage, candidates, added, removed, reloaded, warnings)
 
 
 @dataclass(frozen=True)

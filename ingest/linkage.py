@@ -35,6 +35,7 @@ extractions and applies the decisions.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections import defaultdict
@@ -300,17 +301,24 @@ def score(candidates: list[Candidate], min_probability: float = 0.0) -> tuple[li
     rows = _rows(candidates)
     # DuckDB would otherwise cache up to most of the machine's memory while it joins
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2})
-    linker = Linker(DuckDBAPI(con).register(pa.Table.from_pylist(rows)), settings(), log_level="ERROR")
-    table = linker.inference.predict(warning_mode="never").physical_name
-    # only what a decision needs leaves DuckDB: every column of every pair would
-    # be GBs of Python objects at 100,000 organisations
-    compared = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    found = con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_probability, gamma_name FROM {table} "
-        "WHERE match_probability >= ?",
-        [min_probability],
-    ).fetchall()
-    con.close()
+    try:
+        linker = Linker(DuckDBAPI(con).register(pa.Table.from_pylist(rows)), settings(), log_level="ERROR")
+        table = linker.inference.predict(warning_mode="never").physical_name
+        # only what a decision needs leaves DuckDB: every column of every pair would
+        # be GBs of Python objects at 100,000 organisations
+        compared = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        found = con.execute(
+            f"SELECT unique_id_l, unique_id_r, match_probability, gamma_name FROM {table} "
+            "WHERE match_probability >= ?",
+            [min_probability],
+        ).fetchall()
+    finally:
+        linker = None
+        con.close()
+        # Splink's objects hold the connection in reference cycles; collect them here,
+        # not in whichever thread the garbage collector next runs in (a spaCy thread
+        # of a later ingest segfaulted finalising them)
+        gc.collect()
     by_key = {r["unique_id"]: r for r in rows}
     pairs = []
     for left, right, probability, gamma in found:

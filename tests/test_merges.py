@@ -141,3 +141,14 @@ def test_cli_merge_and_split(db, tmp_path):
     out = runner.invoke(app, ["split", SHORT, "--merges", str(merges)])
     assert out.exit_code == 0, out.output
     assert node(db, SHORT) is not None
+
+
+def test_conflicting_or_self_merges_name_the_line(tmp_path):
+    path = tmp_path / "merges.jsonl"
+    line = '{{"keep": "{}", "drop": "{}", "name": "X", "type": "COLLEGE"}}\n'
+    path.write_text(line.format("a", "b") + line.format("a", "b") + line.format("c", "b"))
+    with pytest.raises(InputError, match=r"merges.jsonl:3: 'b' merged into 'c', but line 1 merges it into 'a'"):
+        read_merges(path)
+    path.write_text(line.format("a", "a"))
+    with pytest.raises(InputError, match=r"merges.jsonl:1: merges 'a' with itself"):
+        read_merges(path)

@@ -146,3 +146,16 @@ def test_cli_suggest_merges_shows_the_evidence_as_json(db, tmp_path):
     assert 0.5 <= found[0]["probability"] < 0.9
     table = CliRunner().invoke(app, ["suggest-merges", "--merges", str(merges)])
     assert "Larkford Polytechnic (COLLEGE) / Larkfort Polytechnic (COLLEGE): spelling variant" in table.stdout
+
+
+def test_merge_file_keys_the_graph_lacks_are_reported_with_their_line(db, tmp_path):
+    merges = tmp_path / "merges.jsonl"
+    merges.write_text(
+        json.dumps({"keep": FULL, "drop": "college:nowhere", "name": "X", "type": "COLLEGE"}) + "\n"
+        + json.dumps({"apart": [FIRM, "enterprise:gone"]}) + "\n"
+    )
+    load(db, corpus())
+    out = CliRunner().invoke(app, ["resolve", "--dry-run", "--merges", str(merges)])
+    assert out.exit_code == 0, out.output
+    assert f"warning: {merges}:1: no entity with key 'college:nowhere'" in out.output
+    assert f"warning: {merges}:2: no entity with key 'enterprise:gone'" in out.output
