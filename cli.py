@@ -21,6 +21,7 @@ from eikg.errors import EikgError
 from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
 from eikg.graph.server import manager as neo4j_server
 from eikg.graph.stats import count_graph
+from eikg.records import DEFAULT_MIN_CONFIDENCE
 
 app = typer.Typer(
     name="eikg",
@@ -239,20 +240,81 @@ def extract_command(
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[str, typer.Argument(help="Gold JSON Lines file (article paths relative to it).")],
+    gold: Annotated[list[str], typer.Argument(help="Gold JSON Lines file(s) (article paths relative to each).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    cv: Annotated[
+        int,
+        typer.Option("--cv", min=0, help="K-fold cross-validation by article: train on K-1 folds, score the other, K times."),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of the --cv folds.")] = 0,
 ) -> None:
-    """Extract the articles a gold file names and print P/R/F1 per type and overall."""
+    """Extract the articles gold files name and print P/R/F1 per type and overall.
+
+    Without --cv this scores the shipped extractor (or --model); with --cv K it
+    trains K models, each on the other folds' articles, and scores each on the
+    articles it never saw.
+    """
     import json
 
-    from eikg.ingest.evaluate import evaluate, format_table, to_json
+    from eikg.ingest.evaluate import evaluate_files, format_confidence, format_table, to_json
 
     try:
-        scores = evaluate(gold, model=model)
+        if cv:
+            from eikg.ingest.training.crossval import cross_validate, format_cv
+            from eikg.ingest.training.gold import GoldReport, read_gold_checked
+
+            report = GoldReport()
+            articles = [a for path in gold for a in read_gold_checked(path, report)]
+            for line in report.problems:
+                _warn(line)
+            result = cross_validate(articles, cv, seed=seed, base_model=model,
+                                    log=lambda m: typer.echo(m, err=True))
+            typer.echo(json.dumps(result.to_json()) if as_json else format_cv(result))
+            return
+        evaluation = evaluate_files(gold, model=model)
+    except (EikgError, ValueError) as err:
+        fail(str(err))
+    if as_json:
+        out = to_json(evaluation.scores)
+        out["at_confidence"] = {
+            str(c): {k: s.to_json() for k, s in sc.items() if k in ("ENTITIES", "RELATIONS")}
+            for c, sc in evaluation.at_confidence().items()
+        }
+        typer.echo(json.dumps(out))
+    else:
+        typer.echo(format_table(evaluation.scores) + "\n\n" + format_confidence(evaluation.at_confidence()))
+
+
+@app.command("train")
+def train_command(
+    gold: Annotated[
+        Optional[list[str]],
+        typer.Option("--gold", help="Gold JSON Lines file (repeat for several); default: the shared corpus."),
+    ] = None,
+    out: Annotated[str, typer.Option("--out", help="Directory for the trained layers and pipeline.")] = "training",
+    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+) -> None:
+    """Train the learned entity and relation layers from gold annotation.
+
+    Writes OUT/eikg_spans (span classifier), OUT/relations.json (relation
+    classifier) and OUT/pipeline (the whole pipeline: `eikg extract --model
+    OUT/pipeline`). Problems in the gold (malformed lines, unknown types,
+    dangling relations, names absent from their text) are reported one line each.
+    """
+    import time
+
+    from eikg.ingest.training.train import DEFAULT_GOLD, train_files
+
+    started = time.monotonic()
+    try:
+        path, report = train_files(gold or [str(p) for p in DEFAULT_GOLD], out, base_model=model)
     except EikgError as err:
         fail(str(err))
-    typer.echo(json.dumps(to_json(scores)) if as_json else format_table(scores))
+    for line in report.problems:
+        _warn(line)
+    typer.echo(f"trained in {time.monotonic() - started:.0f} s; wrote {path}/eikg_spans, "
+               f"{path}/relations.json and {path}/pipeline")
 
 
 # --- loading and entity resolution (graph/loader.py, graph/merges.py) ------------------
@@ -336,6 +398,11 @@ def ingest_command(
     resolve: Annotated[
         bool, typer.Option("--resolve/--no-resolve", help="Resolve entities across articles after loading.")
     ] = True,
+    min_confidence: Annotated[
+        float,
+        typer.Option("--min-confidence", min=0.0, max=1.0,
+                     help="Keep entities and relations below this extraction confidence out of the graph."),
+    ] = DEFAULT_MIN_CONFIDENCE,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -356,7 +423,7 @@ def ingest_command(
         summary = ingest(
             driver, paths, database=settings.database, force=force,
             redirects=load_redirects(merges), model=model, workers=workers,
-            progress=lambda n: progress.advance(task, n), warn=_warn,
+            progress=lambda n: progress.advance(task, n), warn=_warn, min_confidence=min_confidence,
         )
         typer.echo(str(summary), err=True)
         if summary.articles_loaded + summary.articles_skipped == 0:

@@ -8,7 +8,7 @@ stages hand to each other, and the JSON Lines shape of ``eikg extract`` output
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -110,6 +110,7 @@ class Entity:
     mentions: tuple[Span, ...] = ()
     date: str | None = None  # events: ISO date
     place: str | None = None  # events: the id of the PLACE entity
+    confidence: float = 1.0  # the entity layer's probability for its type
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def to_json(ex: Extraction) -> dict[str, Any]:
             d["date"] = e.date
         if e.place is not None:
             d["place"] = e.place
+        d["confidence"] = e.confidence
         out["entities"].append(d)
     for r in ex.relations:
         d = {"head": r.head, "type": r.type.value, "tail": r.tail}
@@ -182,6 +184,27 @@ def to_json(ex: Extraction) -> dict[str, Any]:
         d["confidence"] = r.confidence
         out["relations"].append(d)
     return out
+
+
+#: The confidence below which ``eikg ingest`` keeps a fact out of the graph by
+#: default. Chosen from ``eikg eval --cv 5``: at 0.5, cross-validated entity
+#: precision rises from 0.83 to 0.87 (F1 unchanged, 0.75) and relation precision
+#: from 0.61 to 0.71 (F1 0.45 to 0.43): a graph people act on wants fewer wrong facts.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+def at_confidence(ex: Extraction, level: float) -> Extraction:
+    """``ex`` without the entities and relations below ``level`` confidence (a
+    relation goes with either of its ends; an event's place with the place)."""
+    if level <= 0.0:
+        return ex
+    entities = [e for e in ex.entities if e.confidence >= level]
+    kept = {e.id for e in entities}
+    entities = [e if e.place is None or e.place in kept else replace(e, place=None) for e in entities]
+    relations = tuple(
+        r for r in ex.relations if r.confidence >= level and r.head in kept and r.tail in kept
+    )
+    return replace(ex, entities=tuple(entities), relations=relations)
 
 
 def from_json(obj: dict[str, Any], text: str = "") -> Extraction:
@@ -208,6 +231,7 @@ def from_json(obj: dict[str, Any], text: str = "") -> Extraction:
             mentions=tuple(Span(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()),
             date=e.get("date"),
             place=e.get("place"),
+            confidence=float(e.get("confidence", 1.0)),
         )
         for e in obj.get("entities") or ()
     )

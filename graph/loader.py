@@ -47,7 +47,15 @@ from eikg.graph.ontology import Vocabulary, vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.statements import statement
 from eikg.graph.timeline import Moves, apply_moves, ensure_timeline
-from eikg.records import SYMMETRIC_RELATIONS, EntityType, Extraction, RelationType, to_json
+from eikg.records import (
+    DEFAULT_MIN_CONFIDENCE,
+    SYMMETRIC_RELATIONS,
+    EntityType,
+    Extraction,
+    RelationType,
+    at_confidence,
+    to_json,
+)
 
 #: Most evidence sentences kept per relationship.
 EVIDENCE_CAP = 5
@@ -661,10 +669,12 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     warn: Warn = _ignore,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> LoadSummary:
     """Read the articles in ``paths``, extract them with spaCy and load the result.
 
     ``workers`` > 1 runs spaCy in that many processes (the load stays one writer).
+    Entities and relations below ``min_confidence`` stay out of the graph.
     ``warn`` gets one line per file, JSONL line or relation that was skipped.
     """
     from eikg.ingest.model import DEFAULT_MODEL
@@ -676,7 +686,7 @@ def ingest(
     def extracted() -> Iterator[Extraction]:
         # extraction is the slow part: count progress as articles leave spaCy
         for ex in extract(articles, model=model or DEFAULT_MODEL, workers=workers):
-            yield ex
+            yield at_confidence(ex, min_confidence)
             if progress is not None:
                 progress(1)
 

@@ -65,6 +65,7 @@ class Mention:
     unit: bool = False  # a unit whose type comes from its context
     det: str = ""  # refs: the determiner ("the", "our")
     follow: "Mention | None" = None  # a unit of an acronym: takes its resolved type
+    confidence: float = 1.0  # the learned layer's probability for its type
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
@@ -867,6 +868,11 @@ class _Ent:
     unit: bool = False
     headed: bool = True  # named with a head word ("... Group"), not bare "Harlow Motors"
 
+    @property
+    def confidence(self) -> float:
+        named = [m.confidence for m in self.mentions if m.kind != "ref"]
+        return max(named) if named else 1.0
+
 
 @lru_cache(maxsize=65536)
 def _key(text: str) -> str:
@@ -1066,7 +1072,10 @@ class EntityResolver:
         drafts = []
         for n, e in enumerate(ents, 1):
             spans = sorted({(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])) for m in e.mentions})
-            drafts.append(EntityDraft(id=f"e{n}", name=e.name, type=e.type, aliases=list(e.aliases), mentions=spans))
+            drafts.append(EntityDraft(
+                id=f"e{n}", name=e.name, type=e.type, aliases=list(e.aliases), mentions=spans,
+                confidence=round(e.confidence, 4),
+            ))
         ids = {id(e): d.id for e, d in zip(ents, drafts)}
         for e, d in zip(ents, drafts):
             if e.type is EntityType.EVENT:

@@ -25,6 +25,7 @@ class EntityDraft:
     mentions: list[tuple[int, int]] = field(default_factory=list)  # (start, end) chars
     date: str | None = None  # EVENT: ISO date
     place: str | None = None  # EVENT: id of a PLACE draft
+    confidence: float = 1.0  # the learned layer's probability for its type
 
 
 @dataclass
@@ -44,3 +45,6 @@ for _name in ("eikg_entities", "eikg_relations"):
 # Article-level context the pipeline passes in (publication date, publisher name).
 if not Doc.has_extension("eikg_published"):
     Doc.set_extension("eikg_published", default=None)
+if not Doc.has_extension("eikg_publisher"):
+    # The publisher's name, for components that resolve "our school".
+    Doc.set_extension("eikg_publisher", default=None)

@@ -37,7 +37,14 @@ from typing import Any
 from eikg.errors import InputError
 from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.resolve import normalise_name
-from eikg.records import SCORED_ENTITY_TYPES, SYMMETRIC_RELATIONS, Article, Extraction, RelationType
+from eikg.records import (
+    SCORED_ENTITY_TYPES,
+    SYMMETRIC_RELATIONS,
+    Article,
+    Extraction,
+    RelationType,
+    at_confidence,
+)
 
 ENTITIES = "ENTITIES"
 RELATIONS = "RELATIONS"
@@ -187,6 +194,26 @@ def score(
     return scores
 
 
+#: Confidence levels at which ``eikg eval`` reports precision and recall.
+CONFIDENCE_LEVELS = (0.5, 0.7, 0.9)
+
+
+def scores_at(
+    gold: list[Mapping[str, Any]], extractions: list[Extraction], levels: Iterable[float] = CONFIDENCE_LEVELS
+) -> dict[float, dict[str, Score]]:
+    """The scores of the extractions cut at each confidence level."""
+    return {c: score(gold, [at_confidence(ex, c) for ex in extractions]) for c in levels}
+
+
+def format_confidence(levels: Mapping[float, Mapping[str, Score]]) -> str:
+    """Overall precision and recall of what each confidence level keeps."""
+    lines = ["kept at confidence >=   entity P / R      relation P / R"]
+    for c, sc in levels.items():
+        e, r = sc[ENTITIES], sc[RELATIONS]
+        lines.append(f"{c:>22.1f}   {e.p:6.3f} / {e.r:5.3f}   {r.p:6.3f} / {r.r:5.3f}")
+    return "\n".join(lines)
+
+
 def to_json(scores: Mapping[str, Score]) -> dict[str, Any]:
     """The object ``eikg eval --json`` prints."""
     return {k: s.to_json() for k, s in scores.items()}
@@ -248,8 +275,30 @@ def gold_articles(gold: Iterable[Mapping[str, Any]], root: str | Path) -> list[A
 def evaluate(gold_path: str | Path, model: str = DEFAULT_MODEL) -> dict[str, Score]:
     """Extract the articles ``gold_path`` names, exactly as ``eikg extract`` does,
     and score them against it."""
+    return evaluate_files([gold_path], model).scores
+
+
+@dataclass
+class Evaluation:
+    """Scores of one or more gold files, with the extractions they came from."""
+
+    gold: list[dict[str, Any]]
+    extractions: list[Extraction]
+    scores: dict[str, Score]
+
+    def at_confidence(self, levels: Iterable[float] = CONFIDENCE_LEVELS) -> dict[float, dict[str, Score]]:
+        return scores_at(self.gold, self.extractions, levels)
+
+
+def evaluate_files(gold_paths: Iterable[str | Path], model: str = DEFAULT_MODEL) -> Evaluation:
+    """Extract the articles the gold files name and score them all together."""
     from eikg.ingest.pipeline import extract
 
-    gold = read_gold(gold_path)
-    articles = gold_articles(gold, Path(gold_path).parent)
-    return score(gold, extract(articles, model=model))
+    gold: list[dict[str, Any]] = []
+    articles: list[Article] = []
+    for path in gold_paths:
+        objs = read_gold(path)
+        gold.extend(objs)
+        articles.extend(gold_articles(objs, Path(path).parent))
+    extractions = list(extract(articles, model=model))
+    return Evaluation(gold, extractions, score(gold, extractions))

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from eikg.ingest.drafts import EntityDraft, RelationDraft
-from eikg.ingest.model import DEFAULT_MODEL, load_model
+from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.resolve import Resolver, compatible, normalise_name
 from eikg.ingest.sources import read_articles
 from eikg.records import (
@@ -59,15 +59,12 @@ CHUNK_CHARS = 20_000
 BATCH_CHARS = 100_000
 
 
-def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """The eikg pipeline (``ingest.nlp.build_nlp``), or the bare model until it exists."""
-    try:
-        from eikg.ingest.nlp import build_nlp
-    except ModuleNotFoundError as exc:
-        if exc.name != "eikg.ingest.nlp":
-            raise
-        return load_model(model)
-    return build_nlp(model=model)
+def build_pipeline(model: str = DEFAULT_MODEL, **options) -> Language:
+    """The eikg pipeline (``ingest.nlp.build_nlp``; ``options`` such as
+    ``learned=None`` go to it)."""
+    from eikg.ingest.nlp import build_nlp
+
+    return build_nlp(model=model, **options)
 
 
 def extract(
@@ -277,6 +274,7 @@ class _MergedEntity:
     mentions: set[tuple[int, int]] = field(default_factory=set)
     date: str | None = None
     place: str | None = None  # merged id
+    confidence: float = 0.0
 
 
 class _Merger:
@@ -337,6 +335,7 @@ class _Merger:
                     merged.aliases.append(form)
                     self._by_form.setdefault(norm, set()).add(i)
             merged.mentions.update((s + offset, e + offset) for s, e in draft.mentions)
+            merged.confidence = max(merged.confidence, draft.confidence)
             if merged.date is None:
                 merged.date = draft.date
             if draft.place is not None:
@@ -384,6 +383,7 @@ class _Merger:
                     mentions=tuple(Span(s, t) for s, t in sorted(e.mentions)),
                     date=e.date,
                     place=e.place,
+                    confidence=e.confidence,
                 )
             )
         relations = []

@@ -201,7 +201,7 @@ class _DocRelations:
         )
         self.toks: list[Token] = list(doc)
         self.lem: list[str | None] = [None] * len(self.toks)  # filled on demand
-        self.sents: list[Span] = _sentences(doc, self.toks)
+        self.sents: list[Span] = sentences(doc, self.toks)
         self.sent_of = [0] * len(doc)
         for k, s in enumerate(self.sents):
             for i in range(s.start, s.end):
@@ -249,7 +249,7 @@ class _DocRelations:
         if head == tail:
             return
         h, t = self.drafts[head], self.drafts[tail]
-        if not _types_fit(rtype, h.type, t.type):
+        if not types_fit(rtype, h.type, t.type):
             return
         if rtype is R.PARTICIPATED_IN and h.type is ALLIANCE and _norm(h.name) in _norm(t.name):
             return  # an alliance is founded at its founding conference, it does not attend it
@@ -1596,7 +1596,7 @@ class _DocRelations:
 # ---------------------------------------------------------------------- helpers
 
 
-def _types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
+def types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:
     if rtype is R.HOLDS_POSITION:
         return head is PERSON and tail in ORG
     if rtype is R.PARTNERS_WITH:
@@ -1656,7 +1656,7 @@ def _more_mentions(
     return out
 
 
-def _sentences(doc: Doc, toks: list[Token]) -> list[Span]:
+def sentences(doc: Doc, toks: list[Token]) -> list[Span]:
     """The parser's sentences, also cut at blank lines: a headline or a dateline is never
     part of the sentence after it, whatever the parser made of the paragraph break."""
     out = []

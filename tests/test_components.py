@@ -10,7 +10,7 @@ from eikg.records import EntityType
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_nlp()
+    return build_nlp(learned=None)  # the rule components alone
 
 
 def entities(nlp, text, published="2024-05-10"):

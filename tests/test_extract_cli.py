@@ -26,7 +26,7 @@ STORY = (
 )
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ENTITY_FIELDS = {"id", "key", "name", "type", "aliases", "mentions"}
+ENTITY_FIELDS = {"id", "key", "name", "type", "aliases", "mentions", "confidence"}
 ENTITY_OPTIONAL = {"date", "place"}
 RELATION_FIELDS = {"head", "type", "tail", "evidence", "confidence"}
 RELATION_OPTIONAL = {"title", "date"}
@@ -53,6 +53,7 @@ def check_shape(obj: dict, text: str) -> None:
             assert set(m) == {"start", "end"}
             assert isinstance(m["start"], int) and isinstance(m["end"], int)
             assert 0 <= m["start"] < m["end"] <= len(text)
+        assert isinstance(e["confidence"], float) and 0.0 <= e["confidence"] <= 1.0
         if "date" in e:
             assert ISO_DATE.fullmatch(e["date"])
     for r in obj["relations"]:
