@@ -486,30 +486,48 @@ def eval_resolution_command(
         str | None, typer.Option("--review", help="Hand decisions on the gold clusters (link / alone).")
     ] = None,
     threshold: ThresholdOpt = 0.9,
+    graph: Annotated[
+        bool, typer.Option("--graph", help="Score the graph's nodes instead (extraction and resolution).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Score cross-article resolution of organisations against gold: pairwise and B-cubed."""
     import json
     from dataclasses import asdict
 
-    from eikg.ingest.resolution_gold import evaluate_resolution
+    from eikg.ingest.linkage import ORG_TYPES
+    from eikg.ingest.resolution_gold import evaluate_graph, evaluate_resolution
 
     try:
-        linked, exact = evaluate_resolution(gold, review, threshold)
+        if graph:
+            from eikg.graph.resolution import entity_mentions
+
+            with open_graph(uri, user, password, database) as (driver, settings):
+                mentions = entity_mentions(driver, [t.value for t in ORG_TYPES], settings.database)
+            found, matched = evaluate_graph(gold, mentions, review)
+            rows = {"graph": found}
+        else:
+            linked, exact = evaluate_resolution(gold, review, threshold)
+            rows = {"exact keys": exact, "resolver": linked}
     except EikgError as err:
         fail(str(err))
     if as_json:
-        typer.echo(json.dumps({"resolver": asdict(linked), "exact_keys": asdict(exact)}, indent=2))
+        typer.echo(json.dumps({k.replace(" ", "_"): asdict(v) for k, v in rows.items()}, indent=2))
         return
     typer.echo(f"{'':<12}{'pairs':>7}{'P':>8}{'R':>8}{'F1':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}")
-    for label, s in (("exact keys", exact), ("resolver", linked)):
+    for label, s in rows.items():
         typer.echo(
             f"{label:<12}{s.predicted_pairs:>7}{s.pairwise_precision:>8.3f}{s.pairwise_recall:>8.3f}"
             f"{s.pairwise_f1:>8.3f}{s.bcubed_precision:>8.3f}{s.bcubed_recall:>8.3f}{s.bcubed_f1:>8.3f}"
         )
+    s = next(iter(rows.values()))
     typer.echo(
-        f"{linked.records} organisation records, {linked.gold_clusters} gold clusters, "
-        f"{linked.true_pairs} gold pairs",
+        f"{s.gold_clusters} gold organisations, {s.true_pairs} gold pairs"
+        + (f"; the graph has a node for {matched} gold records" if graph else f" over {s.records} records"),
         err=True,
     )
 

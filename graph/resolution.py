@@ -14,6 +14,7 @@ decisions win: their merges override the resolver's, and a pair they split
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,7 @@ from eikg.graph.merges import (
     resolved_file,
     unknown_keys,
 )
+from eikg.graph.statements import statement
 from eikg.ingest.linkage import REVIEW, THRESHOLD, Candidate, Linkage, candidates_from_extractions, link
 
 
@@ -154,3 +156,15 @@ def suggest_merges(
             )
         )
     return out[:limit]
+
+
+def entity_mentions(
+    driver: neo4j.Driver, types: Iterable[str], database: str | None = None
+) -> list[tuple[str, str, list[str]]]:
+    """(article id, entity key, names the article used) for every mention of an
+    entity of ``types``: what :func:`eikg.ingest.resolution_gold.graph_clusters` scores."""
+    with driver.session(database=database) as session:
+        records = session.execute_read(
+            lambda tx: list(tx.run(statement("entity_mentions"), types=sorted(types)))
+        )
+    return [(r["article"], r["key"], list(r["names"])) for r in records]

@@ -159,3 +159,30 @@ def test_merge_file_keys_the_graph_lacks_are_reported_with_their_line(db, tmp_pa
     assert out.exit_code == 0, out.output
     assert f"warning: {merges}:1: no entity with key 'college:nowhere'" in out.output
     assert f"warning: {merges}:2: no entity with key 'enterprise:gone'" in out.output
+
+
+def test_cli_eval_resolution_of_the_graph_before_and_after_resolving(db, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(a) + "\n" for a in [
+        {"id": "r-1", "entities": [
+            {"id": "e1", "name": "Larkford Polytechnic", "type": "COLLEGE", "aliases": ["LKPT"]},
+            {"id": "e2", "name": "Pinewood Technologies Co., Ltd.", "type": "ENTERPRISE", "aliases": []}]},
+        {"id": "r-2", "entities": [
+            {"id": "e1", "name": "LKPT", "type": "COLLEGE", "aliases": []},
+            {"id": "e2", "name": "Pinewood Technology Co.LTD", "type": "ENTERPRISE", "aliases": []}]},
+    ]))
+    review = tmp_path / "review.jsonl"
+    review.write_text(json.dumps({"link": [["r-1", "e2"], ["r-2", "e2"]]}) + "\n")
+    load(db, corpus())
+    runner = CliRunner()
+
+    def scores() -> dict:
+        out = runner.invoke(app, ["eval-resolution", str(gold), "--review", str(review), "--graph", "--json"])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)["graph"]
+
+    before = scores()
+    assert (before["true_pairs"], before["correct_pairs"]) == (2, 0)
+    resolve_graph(db, merges=tmp_path / "merges.jsonl")
+    after = scores()
+    assert (after["true_pairs"], after["predicted_pairs"], after["correct_pairs"]) == (2, 2, 2)
