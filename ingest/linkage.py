@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from eikg.ingest.resolve import compatible, key_form
+from eikg.ingest.resolve import compatible, is_abbreviation, key_form
 from eikg.records import EntityType
 
 #: The Splink settings (blocking rules, comparisons, m/u probabilities).
@@ -118,7 +118,6 @@ class Linkage:
 # --- features ---------------------------------------------------------------------------
 
 _DOT_GLUED = re.compile(r"\.(?=\S)")
-_ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9&]{1,9}$")
 _VOWELS = re.compile(r"[aeiou]")
 _REPEATS = re.compile(r"(.)\1+")
 
@@ -152,19 +151,6 @@ def core(name: str, singular: bool = True) -> str:
     """
     words = key_form(_strip_legal_form(name)).split()
     return "".join(_singular(w) if singular else w for w in words)
-
-
-def is_abbreviation(form: str) -> bool:
-    """A single word of capitals ("SZPT", "MoE", "R&D"): initials, not a name.
-
-    >>> is_abbreviation("NLU"), is_abbreviation("MoE"), is_abbreviation("Huawei")
-    (True, True, False)
-    """
-    form = form.strip()
-    if not _ACRONYM.match(form):
-        return False
-    capitals = sum(c.isupper() for c in form)
-    return capitals >= 2 and capitals * 2 >= sum(c.isalpha() for c in form)
 
 
 def skeleton(text: str) -> str:

@@ -22,11 +22,13 @@ Rules, applied by :class:`Resolver` as articles stream past:
   transitive, and this keeps each key to one specific type).
 * **Aliases tie only where an article ties them.** An entity's aliases are the
   other surface forms its own article used for it ("Northeastern University
-  (NEU)"); each becomes a pointer to the entity's key. A later entity named
-  only by such a form ("NEU") takes the key it points to, if the pointer is
-  unambiguous and the types are compatible. An abbreviation is never matched
+  (NEU)", "Meridian Motors Group ... Meridian"); each becomes a pointer to the
+  entity's key. A later entity named only by such a form ("Meridian") takes the
+  key it points to, if the pointer is unambiguous and the types are compatible. An abbreviation is never matched
   to a name by its letters alone, and a form that two articles tied to
-  different entities resolves to neither.
+  different entities resolves to neither. A bare abbreviation ("NLU") does not
+  follow such a pointer: whether an article ties it to one name or to two is
+  only known once every article is in, so :mod:`eikg.ingest.linkage` links it.
 * **Events** are keyed by name *and* date: "the signing ceremony" of one
   article is not that of another. An event without a date is scoped to its
   article.
@@ -83,6 +85,22 @@ def key_form(name: str) -> str:
     'pine and birch tools co'
     """
     return normalise_name(_AMPERSAND.sub(" and ", name))
+
+
+_ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9&]{1,9}$")
+
+
+def is_abbreviation(form: str) -> bool:
+    """A single word of capitals ("SZPT", "MoE", "R&D"): initials, not a name.
+
+    >>> is_abbreviation("NLU"), is_abbreviation("MoE"), is_abbreviation("Huawei")
+    (True, True, False)
+    """
+    form = form.strip()
+    if not _ACRONYM.match(form):
+        return False
+    capitals = sum(c.isupper() for c in form)
+    return capitals >= 2 and capitals * 2 >= sum(c.isalpha() for c in form)
 
 
 def make_key(entity_type: EntityType, name: str, scope: str | None = None) -> str:
@@ -147,9 +165,9 @@ class Resolver:
     """Assigns canonical keys across one run (see the module docstring).
 
     >>> r = Resolver()
-    >>> r.resolve("Northeastern University", EntityType.COLLEGE, aliases=["NEU"])
+    >>> r.resolve("Northeastern University", EntityType.COLLEGE, aliases=["Northeastern"])
     'college:northeastern-university'
-    >>> r.resolve("NEU", EntityType.ORGANIZATION)
+    >>> r.resolve("Northeastern", EntityType.ORGANIZATION)
     'college:northeastern-university'
     >>> r.resolve("Northeastern University", EntityType.ENTERPRISE)
     'enterprise:northeastern-university'
@@ -181,7 +199,9 @@ class Resolver:
         group = _group(entity_type)
         norm = key_form(name)
         entry = self._find(self._names.get((group, norm), ()), entity_type)
-        if entry is None:
+        if entry is None and not is_abbreviation(name):
+            # a bare abbreviation is left to cross-article linkage, which sees every
+            # article's ties at once: here a later article may tie it to another name
             tied = self._aliases.get((group, norm))
             if tied is not None and tied is not _AMBIGUOUS and compatible(tied.type, entity_type):
                 entry = tied
