@@ -10,7 +10,8 @@ Speed: the dev articles (../shared/corpus/dev/articles) repeated to at least
 ``--words`` words, run through ``load_model()``'s ``nlp.pipe`` and through
 ``eikg.ingest.pipeline.extract`` (reading excluded, records included), after a
 warm-up of each; the two alternate ``--repeat`` times and each keeps its best
-run (the machine is shared, so single runs are noisy). The target is eikg at most 1.3x the bare model's time.
+run (the machine is shared, so single runs are noisy). The target is eikg, learned layers
+included, at most 1.5x the bare model's time.
 
 Memory: writes ``--memory`` synthetic articles (sentences written here, names
 drawn from a fixed pool) to a temporary JSONL, streams them through
@@ -45,7 +46,7 @@ from eikg.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_ARTICLES = ROOT.parent / "shared" / "corpus" / "dev" / "articles"
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.5
 
 
 def corpus(min_words: int) -> list[Article]:

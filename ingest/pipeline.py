@@ -370,8 +370,9 @@ class _Merger:
     def finish(self, article: Article, resolver: Resolver) -> Extraction:
         entities = []
         for i, e in enumerate(self.entities):
+            place = self.entities[int(e.place[1:]) - 1].name if e.place else None
             key = resolver.resolve(
-                e.name, e.type, e.aliases, date=e.date, article_id=article.id
+                e.name, e.type, e.aliases, date=e.date, article_id=article.id, place=place
             )
             entities.append(
                 Entity(
@@ -398,6 +399,7 @@ class _Merger:
                     title=title,
                     date=rel.date,
                     confidence=rel.confidence,
+                    rule=rel.rule,
                 )
             )
         return Extraction(article=article, entities=tuple(entities), relations=tuple(relations))

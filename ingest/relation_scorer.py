@@ -1,15 +1,19 @@
-"""The learned relation layer: a classifier over candidate entity pairs.
+"""The learned relation layer: a classifier over candidate relations.
 
-``eikg_relations`` (the rules) proposes relations; on unseen news they miss
-most and a good share of what they propose is wrong. ``eikg_relation_scorer``
-runs after them and decides:
+``eikg_relations`` (the rules) proposes relations; on unseen news a good share
+of what they propose is wrong. ``eikg_relation_scorer`` runs after them and
+decides:
 
-- **candidates**: every pair of entities named in one sentence, for every
-  relation type their types allow (``relations.types_fit``), plus every
-  relation the rules proposed, wherever its ends are;
-- **features** (``candidate_features``), each crossed with the relation type:
-  the entity types, whether a rule proposed this relation or another one for
-  the pair, the words between the two names (lemmas), the words just before
+- **candidates**: every relation the rules proposed; with ``pairs`` (a setting
+  stored with the trained model), also every pair of entities named in one
+  sentence for every relation type their types allow (``relations.types_fit``)
+  and each person or organisation with each event of the article. Scoring the
+  pairs too did not pay when cross-validated (``training/relations.py``), so
+  the shipped model re-scores the rules' proposals;
+- **features** (``_pair_features``), each crossed with the relation type:
+  the entity types, the rule that proposed this relation (its name, as
+  ``eikg extract`` reports it) and its confidence, the other relations the
+  rules gave the pair, the words between the two names (lemmas), the words just before
   the head and after the tail, their order and distance, each name's
   dependency relation and governing word, and how many organisations the
   sentence names;
@@ -64,6 +68,7 @@ class RelationScorer:
         self.weights: dict[str, float] = {}
         self.bias = 0.0
         self.threshold = 0.5
+        self.pairs = False
         self.active = False
         if model is not None:
             self.load(model)
@@ -76,6 +81,7 @@ class RelationScorer:
             data = srsly.read_json(model)
             self.weights, self.bias = dict(data["weights"]), float(data["bias"])
             self.threshold = float(data.get("threshold", 0.5))
+            self.pairs = bool(data.get("pairs", False))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise EikgError(f"{model}: not a relation model ({exc})") from exc
         self.active = True
@@ -85,13 +91,15 @@ class RelationScorer:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "weights.json", {
-            "weights": self.weights, "bias": self.bias, "threshold": self.threshold, "active": self.active,
+            "weights": self.weights, "bias": self.bias, "threshold": self.threshold,
+            "pairs": self.pairs, "active": self.active,
         })
 
     def from_disk(self, path, *, exclude=()) -> "RelationScorer":
         data = srsly.read_json(Path(path) / "weights.json")
         self.weights, self.bias = data["weights"], float(data["bias"])
         self.threshold, self.active = float(data["threshold"]), bool(data["active"])
+        self.pairs = bool(data.get("pairs", False))
         return self
 
     def probability(self, features: Iterable[str]) -> float:
@@ -103,14 +111,15 @@ class RelationScorer:
             return doc
         drafts = doc._.eikg_entities or []
         kept = []
-        for c in candidates(doc, drafts, doc._.eikg_relations or []):
+        for c in candidates(doc, drafts, doc._.eikg_relations or [], pairs=self.pairs):
             p = self.probability(c.features)
             if p < self.threshold:
                 continue
             title = c.rule.title if c.rule is not None else None
             date = c.rule.date if c.rule is not None else None
+            rule = c.rule.rule if c.rule is not None else None
             kept.append(RelationDraft(c.head, c.type, c.tail, c.sentence, title=title, date=date,
-                                      confidence=round(p, 4)))
+                                      confidence=round(p, 4), rule=rule))
         doc._.eikg_relations = kept
         return doc
 
@@ -121,8 +130,11 @@ class _Named:
     span: Span
 
 
-def candidates(doc: Doc, drafts: list[EntityDraft], rules: list[RelationDraft]) -> list[Candidate]:
-    """Every candidate relation of ``doc`` with its features (see the module docstring)."""
+def candidates(
+    doc: Doc, drafts: list[EntityDraft], rules: list[RelationDraft], pairs: bool = False
+) -> list[Candidate]:
+    """The candidate relations of ``doc`` with their features: what the rules
+    proposed or, with ``pairs``, every pair the module docstring lists too."""
     by_id = {d.id: d for d in drafts}
     sents = sentences(doc, list(doc))
     sent_of = {}
@@ -166,6 +178,8 @@ def candidates(doc: Doc, drafts: list[EntityDraft], rules: list[RelationDraft]) 
                 continue
             out[key] = Candidate(r.head, r.type, r.tail, r.sentence,
                                  [f"r={r.type.value}|far", f"r={r.type.value}|ht={h.type.value}>{t.type.value}"])
+    if not pairs:
+        out = {key: c for key, c in out.items() if key in rule_of}
     for key, c in out.items():
         rt = c.type.value
         c.rule = rule_of.get(key)
@@ -173,6 +187,7 @@ def candidates(doc: Doc, drafts: list[EntityDraft], rules: list[RelationDraft]) 
         if c.rule is not None:
             c.features.append(f"r={rt}|rule")
             c.features.append(f"r={rt}|rule_conf={round(c.rule.confidence, 1)}")
+            c.features.append(f"r={rt}|rule={c.rule.rule}")
             c.head, c.tail = c.rule.head, c.rule.tail
         for other in rule_types.get(frozenset((c.head, c.tail)), ()):
             if other is not c.type:

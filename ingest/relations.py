@@ -20,6 +20,7 @@ it is written by or about), at a lower confidence.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -271,6 +272,7 @@ class _DocRelations:
             title=title if rtype is R.HOLDS_POSITION else None,
             date=date,
             confidence=round(confidence, 3),
+            rule=_calling_rule(),
         )
         old = self.out.get(key)
         if old is None or (draft.confidence, draft.title is not None) > (old.confidence, old.title is not None):
@@ -1594,6 +1596,19 @@ class _DocRelations:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+_HELPERS = frozenset({"add", "_hold"})
+
+
+def _calling_rule() -> str | None:
+    """The name of the ``_DocRelations`` rule method that is adding a relation
+    (``_partners`` -> "partners"), passing over the helpers that add for it: so
+    every relation says which rule fired, without each call site naming itself."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_name in _HELPERS:
+        frame = frame.f_back
+    return frame.f_code.co_name.lstrip("_") if frame is not None else None
 
 
 def types_fit(rtype: RelationType, head: EntityType, tail: EntityType) -> bool:

@@ -29,7 +29,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ENTITY_FIELDS = {"id", "key", "name", "type", "aliases", "mentions", "confidence"}
 ENTITY_OPTIONAL = {"date", "place"}
 RELATION_FIELDS = {"head", "type", "tail", "evidence", "confidence"}
-RELATION_OPTIONAL = {"title", "date"}
+RELATION_OPTIONAL = {"title", "date", "rule"}
 
 
 def check_shape(obj: dict, text: str) -> None:

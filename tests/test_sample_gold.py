@@ -2,10 +2,11 @@
 (data/sample-gold.jsonl): it is well formed, it names articles the reader finds,
 and the extractor scores above floors on it.
 
-The extractor was first tuned on the real dev articles only; the error patterns
+The rules were first tuned on the real dev articles only; the error patterns
 this annotation then revealed were fixed with general rules tested on invented
-sentences (no names from either gold), so it is no longer fully held out. Each
-floor is the last measured score minus 0.05, rounded down.
+sentences (no names from either gold), so it is no longer fully held out for
+them. The learned layers (``eikg train``) never trained on it. Each floor is the
+last measured score minus 0.05, rounded down.
 """
 
 import math
@@ -26,22 +27,23 @@ ENTITY_TYPES = {t.value for t in EntityType}
 RELATION_TYPES = {t.value for t in RelationType}
 ORG_TYPES = ENTITY_TYPES - {"PERSON", "EVENT", "PLACE", "PLATFORM", "POLICY"}
 
-#: Scores measured on 2026-11-23 after the generality pass (per type: F1), kept
-#: here so a failure shows how far it fell.
+#: Scores measured on 2026-12-06 with the learned layers (per type: F1), kept here so a
+#: failure shows how far it fell. The layers never trained on these articles; the
+#: rules alone, tuned on them, measured 0.980 / 0.945 (untuned: 0.932 / 0.797).
 MEASURED = {
-    ENTITIES: 0.980,
-    RELATIONS: 0.945,
+    ENTITIES: 0.942,
+    RELATIONS: 0.848,
     "PERSON": 1.000,
-    "COLLEGE": 0.971,
-    "ENTERPRISE": 0.986,
-    "EVENT": 0.980,
-    "PLACE": 0.893,
-    "rel:HOLDS_POSITION": 0.985,
-    "rel:PARTICIPATED_IN": 0.915,
-    "rel:PARTNERS_WITH": 0.936,
-    "rel:MEMBER_OF": 0.941,
-    "rel:LOCATED_IN": 0.947,
-    "rel:ORGANIZED": 0.955,
+    "COLLEGE": 0.950,
+    "ENTERPRISE": 0.868,
+    "EVENT": 0.857,
+    "PLACE": 0.815,
+    "rel:HOLDS_POSITION": 0.995,
+    "rel:PARTICIPATED_IN": 0.759,
+    "rel:PARTNERS_WITH": 0.840,
+    "rel:MEMBER_OF": 0.920,
+    "rel:LOCATED_IN": 0.727,
+    "rel:ORGANIZED": 0.773,
 }
 
 

@@ -210,3 +210,45 @@ def test_the_shipped_extractor_meets_the_floors_on_the_annotated_corpus():
     levels = evaluation.at_confidence()
     # confidence means something: keeping only surer facts never lowers precision much
     assert levels[0.9][ENTITIES].p >= levels[0.5][ENTITIES].p - 0.02
+
+
+def test_at_confidence_keeps_surer_facts_and_drops_relations_with_their_ends():
+    from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType, at_confidence
+
+    ents = (
+        Entity("e1", "college:a", "A College", EntityType.COLLEGE, confidence=0.95),
+        Entity("e2", "enterprise:b", "B Group", EntityType.ENTERPRISE, confidence=0.4),
+        Entity("e3", "place:c", "Cville", EntityType.PLACE, confidence=0.3),
+        Entity("e4", "event:d", "D Forum", EntityType.EVENT, place="e3", confidence=0.8),
+    )
+    rels = (
+        Relation("e1", RelationType.PARTNERS_WITH, "e2", Evidence("s", 0, 1), confidence=0.9),
+        Relation("e1", RelationType.ORGANIZED, "e4", Evidence("s", 0, 1), confidence=0.6),
+        Relation("e1", RelationType.PARTICIPATED_IN, "e4", Evidence("s", 0, 1), confidence=0.8),
+    )
+    ex = Extraction(Article("a", "s"), ents, rels)
+    kept = at_confidence(ex, 0.7)
+    assert [e.id for e in kept.entities] == ["e1", "e4"]
+    assert kept.entities[1].place is None  # its place fell below the level
+    assert [r.type for r in kept.relations] == [RelationType.PARTICIPATED_IN]
+    assert at_confidence(ex, 0.0) == ex
+
+
+def test_eval_cv_needs_at_least_two_folds(tmp_path):
+    result = CliRunner().invoke(app, ["eval", "--cv", "1", str(GOLD[0])])
+    assert result.exit_code == 1
+    assert "--cv needs 2 <= K" in result.output
+
+
+def test_relation_scorer_rescores_the_rules_proposals_unless_told_to_pair(rules_nlp):
+    from eikg.ingest.relation_scorer import candidates
+
+    doc = rules_nlp(TEXT)
+    drafts, rules = doc._.eikg_entities, doc._.eikg_relations
+    proposed = candidates(doc, drafts, rules)
+    assert {(c.head, c.type, c.tail) for c in proposed} == {
+        (r.head, r.type, r.tail) for r in rules
+    } and all(c.rule is not None for c in proposed)
+    paired = candidates(doc, drafts, rules, pairs=True)
+    assert len(paired) > len(proposed)
+    assert all(f.startswith("r=") for c in paired for f in c.features)
