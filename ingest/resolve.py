@@ -29,9 +29,9 @@ Rules, applied by :class:`Resolver` as articles stream past:
   different entities resolves to neither. A bare abbreviation ("NLU") does not
   follow such a pointer: whether an article ties it to one name or to two is
   only known once every article is in, so :mod:`eikg.ingest.linkage` links it.
-* **Events** are keyed by name *and* date: "the signing ceremony" of one
-  article is not that of another. An event without a date is scoped to its
-  article.
+* **Events** are keyed by name, date *and* place: "the signing ceremony" of
+  one article is not that of another, unless both give the same date and the
+  same place. An event without a date or a place is scoped to its article.
 
 Streaming makes one thing order dependent: a bare short form seen *before* any
 article ties it keeps a key of its own (the key already went out). The order
@@ -191,11 +191,17 @@ class Resolver:
         *,
         date: str | None = None,
         article_id: str | None = None,
+        place: str | None = None,
     ) -> str:
-        """The canonical key of one entity of one article; remembers its aliases."""
+        """The canonical key of one entity of one article; remembers its aliases.
+
+        An event's ``date`` and ``place`` (the name of the place it was held)
+        scope its key; without both it is scoped to ``article_id``."""
         if entity_type == EntityType.EVENT:
             # Events are things that happen once: scope them (see module docstring).
-            return make_key(entity_type, name, scope=date or f"article:{article_id}")
+            where = key_form(place).replace(" ", "-") if place else ""
+            scope = f"{date}@{where}" if date and where else f"article:{article_id}"
+            return make_key(entity_type, name, scope=scope)
         group = _group(entity_type)
         norm = key_form(name)
         entry = self._find(self._names.get((group, norm), ()), entity_type)

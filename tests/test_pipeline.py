@@ -161,7 +161,7 @@ def test_merge_drafts_keeps_incompatible_types_apart_and_event_place():
     ]
     event = ex.entity("e3")
     assert (event.date, event.place) == ("2024-01-01", "e2")
-    assert event.key == "event:orbit-forum@2024-01-01"
+    assert event.key == "event:orbit-forum@2024-01-01@lakeside"  # name, date and place
 
 
 def test_merge_drafts_drops_relations_to_unknown_entities():

@@ -120,15 +120,17 @@ def test_an_alias_tied_to_two_entities_resolves_to_neither():
     assert r.resolve("NU", T.COLLEGE) == "college:nu"
 
 
-def test_events_are_scoped_by_date_or_article():
+def test_events_merge_across_articles_only_when_name_date_and_place_agree():
     r = Resolver()
-    a = r.resolve("Signing Ceremony", T.EVENT, date="2024-05-01", article_id="a1")
-    b = r.resolve("signing ceremony", T.EVENT, date="2024-05-01", article_id="a2")
-    c = r.resolve("Signing Ceremony", T.EVENT, date="2024-06-01", article_id="a3")
-    d = r.resolve("Signing Ceremony", T.EVENT, article_id="a4")
-    e = r.resolve("Signing Ceremony", T.EVENT, article_id="a5")
-    assert a == b == "event:signing-ceremony@2024-05-01"
-    assert len({a, c, d, e}) == 4
+    a = r.resolve("Signing Ceremony", T.EVENT, date="2024-05-01", article_id="a1", place="Harwick")
+    b = r.resolve("signing ceremony", T.EVENT, date="2024-05-01", article_id="a2", place="Harwick")
+    c = r.resolve("Signing Ceremony", T.EVENT, date="2024-06-01", article_id="a3", place="Harwick")
+    d = r.resolve("Signing Ceremony", T.EVENT, article_id="a4", place="Harwick")
+    e = r.resolve("Signing Ceremony", T.EVENT, date="2024-05-01", article_id="a5")  # no place
+    f = r.resolve("Signing Ceremony", T.EVENT, date="2024-05-01", article_id="a6", place="Fenwick")
+    assert a == b == "event:signing-ceremony@2024-05-01@harwick"
+    assert len({a, c, d, e, f}) == 5
+    assert d == "event:signing-ceremony@article:a4" and e == "event:signing-ceremony@article:a5"
 
 
 def test_memory_grows_with_distinct_names_not_articles():
