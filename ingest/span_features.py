@@ -19,6 +19,8 @@ token vectors into span vectors.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy
 from spacy.pipeline.tok2vec import Tok2VecListener
 from spacy.ml.extract_spans import extract_spans
@@ -128,32 +130,65 @@ def build_span_tok2vec(
 _CONTEXT_TITLES = lx.TITLE_WORDS
 
 
-def span_features(doc: Doc, start: int, end: int, rule: dict, ner: dict) -> list[str]:
-    """Named features of one candidate span (see ``build_span_model``).
+class _DocView:
+    """What ``span_features`` reads of a doc, read once: plain lists are much
+    cheaper than Token objects, and a doc has about one candidate per word."""
 
-    ``rule`` maps (start, end) of each rule mention to its (type, kind); ``ner``
-    maps (start, end) of each NER entity to its label."""
-    toks = doc[start:end]
-    first, last = toks[0], toks[-1]
-    f = [f"len={min(end - start, 8)}", f"first={first.lower_}", f"last={last.lower_}",
-         f"last_suf={last.lower_[-3:]}", f"first_shape={first.shape_[:4]}", f"last_shape={last.shape_[:4]}"]
-    hit = rule.get((start, end))
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.n = len(doc)
+        self.lower = [t.lower_ for t in doc]
+        self.text = [t.text for t in doc]
+        self.shape = [t.shape_[:4] for t in doc]
+        self.pos = [t.pos_ for t in doc]
+        self.alpha = [t.is_alpha for t in doc]
+        self.dep = [t.dep_ for t in doc]
+        self.gov = [t.head.lemma_.lower() for t in doc]
+        self.boundary = [_boundary(t) for t in doc]
+        first_line_end = doc.text.find("\n")
+        self.first_line = [first_line_end < 0 or t.idx < first_line_end for t in doc]
+        self.rule, self.ner = proposals(doc)
+        # a rule mention holds [s, e) iff one starting at or before s ends at or after e
+        self.rule_reach = [0] * (self.n + 1)
+        for (rs, re_) in self.rule:
+            self.rule_reach[rs] = max(self.rule_reach[rs], re_)
+        for i in range(1, self.n + 1):
+            self.rule_reach[i] = max(self.rule_reach[i], self.rule_reach[i - 1])
+        self.in_ner = [0] * (self.n + 1)  # prefix counts of tokens inside an NER entity
+        covered = [False] * self.n
+        for (ns, ne) in self.ner:
+            for i in range(ns, ne):
+                covered[i] = True
+        for i in range(self.n):
+            self.in_ner[i + 1] = self.in_ner[i] + covered[i]
+
+
+def span_features(view: _DocView, start: int, end: int) -> list[str]:
+    """Named features of one candidate span (see ``build_span_model``): what
+    the rules (``view.rule``: (start, end) -> (type, kind)) and the NER
+    (``view.ner``: (start, end) -> label) proposed, and the span's words."""
+    lower, text = view.lower, view.text
+    first, last = start, end - 1
+    f = [f"len={min(end - start, 8)}", f"first={lower[first]}", f"last={lower[last]}",
+         f"last_suf={lower[last][-3:]}", f"first_shape={view.shape[first]}", f"last_shape={view.shape[last]}"]
+    hit = view.rule.get((start, end))
+    inside = hit is None and view.rule_reach[start] >= end
     if hit is not None:
         f.append(f"rule={hit[0]}")
         f.append(f"rule={hit[0]}|{hit[1]}")
     else:
-        inside = any(s <= start and end <= e for (s, e) in rule)
         f.append("rule_inside" if inside else "rule_none")
-    label = ner.get((start, end))
-    f.append(f"ner={label}" if label else ("ner_part" if any(s < end and start < e for (s, e) in ner) else "ner_none"))
+    label = view.ner.get((start, end))
+    overlaps = view.in_ner[end] - view.in_ner[start] > 0
+    f.append(f"ner={label}" if label else ("ner_part" if overlaps else "ner_none"))
     if hit is not None and label:
         f.append(f"rule={hit[0]}|ner={label}")
-    head = lx.HEAD_TYPES.get(last.lower_)
+    head = lx.HEAD_TYPES.get(lower[last])
     f.append(f"head={head.value if head else 'none'}")
     if hit is not None:
         f.append(f"head={head.value if head else 'none'}|rule={hit[0]}")
-    for tok in toks:
-        low = tok.lower_
+    for i in range(start, end):
+        low = lower[i]
         f.append(f"w={low}")
         t = lx.HEAD_TYPES.get(low)
         if t is not None:
@@ -162,43 +197,44 @@ def span_features(doc: Doc, start: int, end: int, rule: dict, ner: dict) -> list
             f.append("legal")
         if low in _CONTEXT_TITLES:
             f.append("has_title_word")
-        if tok.text[:1].islower() and low not in lx.CONNECTORS and tok.is_alpha:
+        if text[i][:1].islower() and low not in lx.CONNECTORS and view.alpha[i]:
             f.append("lower_word")
-        if tok.pos_ == "VERB":
+        if view.pos[i] == "VERB":
             f.append("verb_inside")
         if low in ("and", "&", ","):
             f.append(f"coord={low}")
-    if end - start == 1 and len(first.text) > 1 and first.text.isupper():
+    if end - start == 1 and len(text[first]) > 1 and text[first].isupper():
         f.append("acronym")
-    if first.text[:1].islower():
+    if text[first][:1].islower():
         f.append("starts_lower")
-    prev = doc[start - 1] if start > 0 else None
-    nxt = doc[end] if end < len(doc) else None
-    f.append(f"prev={prev.lower_ if prev is not None else '<s>'}")
-    f.append(f"next={nxt.lower_ if nxt is not None else '</s>'}")
-    if prev is not None and prev.lower_ in _CONTEXT_TITLES:
+    prev = start - 1 if start > 0 else None
+    nxt = end if end < view.n else None
+    f.append(f"prev={lower[prev] if prev is not None else '<s>'}")
+    f.append(f"next={lower[nxt] if nxt is not None else '</s>'}")
+    if prev is not None and lower[prev] in _CONTEXT_TITLES:
         f.append("prev_title")
-    if nxt is not None and nxt.lower_ in _CONTEXT_TITLES:
+    if nxt is not None and lower[nxt] in _CONTEXT_TITLES:
         f.append("next_title")
-    if nxt is not None and nxt.text == "(":
+    if nxt is not None and text[nxt] == "(":
         f.append("next_paren")
-    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")":
+    if prev is not None and text[prev] == "(" and nxt is not None and text[nxt] == ")":
         f.append("in_parens")
-    if prev is not None and prev.text[:1].isupper() and prev.is_alpha:
+    if prev is not None and text[prev][:1].isupper() and view.alpha[prev]:
         f.append("prev_capital")
-    if nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha:
+    if nxt is not None and text[nxt][:1].isupper() and view.alpha[nxt]:
         f.append("next_capital")
-    first_line_end = doc.text.find("\n")
-    if first_line_end < 0 or first.idx < first_line_end:
+    if view.first_line[first]:
         f.append("first_line")
     # name-ness that does not depend on a proposer: every word capitalised, the
     # words either side (a capitalised neighbour means a cut name), a piece of a
     # coordination; crossed with the head word's class and the rules' verdict
-    words = [t for t in toks if t.is_alpha and t.lower_ not in lx.CONNECTORS]
-    shape = "all_cap" if words and all(t.text[:1].isupper() for t in words) else "mixed"
-    left, right = _boundary(prev), _boundary(nxt)
-    relation = "exact" if hit is not None else ("inside" if any(s <= start and end <= e for (s, e) in rule) else "none")
-    root_head = lx.HEAD_TYPES.get(toks.root.lower_)
+    words = [i for i in range(start, end) if view.alpha[i] and lower[i] not in lx.CONNECTORS]
+    shape = "all_cap" if words and all(text[i][:1].isupper() for i in words) else "mixed"
+    left = view.boundary[prev] if prev is not None else "edge"
+    right = view.boundary[nxt] if nxt is not None else "edge"
+    relation = "exact" if hit is not None else ("inside" if inside else "none")
+    root = view.doc[start:end].root.i
+    root_head = lx.HEAD_TYPES.get(lower[root])
     head_class = head.value if head else (f"root_{root_head.value}" if root_head else "none")
     f.append(f"root_head={root_head.value if root_head else 'none'}")
     f.append(f"shape={shape}")
@@ -208,9 +244,8 @@ def span_features(doc: Doc, start: int, end: int, rule: dict, ner: dict) -> list
     f.append(f"rel={relation}|bounds={left}|{right}")
     f.append(f"head={head_class}|bounds={left}|{right}")
     f.append(f"ner={label or 'none'}|{shape}|{left}|{right}")
-    root = toks.root
-    f.append(f"dep={root.dep_}")
-    f.append(f"gov={root.head.lemma_.lower()}")
+    f.append(f"dep={view.dep[root]}")
+    f.append(f"gov={view.gov[root]}")
     return f
 
 
@@ -257,15 +292,19 @@ def _span_keys(docs: list[Doc], spans) -> tuple:
     data = spans.dataXd
     row = 0
     for doc, n in zip(docs, spans.lengths):
-        rule, ner = proposals(doc)
+        view = _DocView(doc)
         for i in range(int(n)):
-            start, end = int(data[row + i, 0]), int(data[row + i, 1])
-            feats = span_features(doc, start, end, rule, ner)
-            keys.extend(get_string_id(x) for x in feats)
+            feats = span_features(view, int(data[row + i, 0]), int(data[row + i, 1]))
+            keys.extend(_hash(x) for x in feats)
             lengths.append(len(feats))
         row += int(n)
     return (numpy.asarray(keys, dtype="uint64"), numpy.ones(len(keys), dtype="f"),
             numpy.asarray(lengths, dtype="int32"))
+
+
+@lru_cache(maxsize=1 << 18)
+def _hash(feature: str) -> int:
+    return get_string_id(feature)
 
 
 @registry.layers("eikg.SpanKeys.v1")
