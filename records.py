@@ -192,7 +192,7 @@ def to_json(ex: Extraction) -> dict[str, Any]:
 #: The confidence below which ``eikg ingest`` keeps a fact out of the graph by
 #: default. Chosen from ``eikg eval --cv 5``: at 0.5, cross-validated entity
 #: precision rises from 0.84 to 0.87 (F1 unchanged, 0.75) and relation precision
-#: from 0.68 to 0.71 (F1 0.46 either way): a graph people act on wants fewer wrong facts.
+#: from 0.67 to 0.71 (F1 0.46 either way): a graph people act on wants fewer wrong facts.
 DEFAULT_MIN_CONFIDENCE = 0.5
 
 
