@@ -1,20 +1,20 @@
-"""What the span classifier reads about each token, besides the words.
+"""The span classifier's model: what ``eikg_spans`` reads of each candidate.
 
-``eikg.SpanTok2Vec.v1`` (a registered architecture, named in
-``ingest/training/config.cfg``) gives ``eikg_spans`` one vector per token made
-of three parts, concatenated and mixed by a maxout layer:
-
-- the base model's contextual ``tok2vec`` (through a listener: frozen, shared);
-- an embedding of its own over the word's norm, prefix, suffix and shape;
-- ``token_features``: what the rules and the statistical NER said of the
-  token (the type and kind of the rule mention covering it, the NER label,
-  whether a mention begins or ends there), its capitalisation, and the
-  lexicon's word classes (the type a head word gives, legal forms, titles,
-  event nouns).
+``eikg.SpanClassifier.v1`` (a registered architecture, named in
+``ingest/training/config.cfg``) is log-linear: ``span_features`` names what
+the rules and the statistical NER proposed for the span (an exact rule mention
+and its type and kind, or a span inside or outside one; an exact, partial or
+no NER entity), its words, first and last word, suffix and shape, the class of
+its head and root word, legal forms, title words, lower-case words, verbs and
+coordinators inside it, the words and a boundary class on each side, whether
+every word is capitalised, its dependency relation and governor, and whether it
+stands in the headline; the names are hashed into a ``SparseLinear`` layer whose
+scores are normalised over the entity types and the negative label.
 
 So the classifier learns when to trust each proposer rather than replacing
-them; the mean/max/first/last reducer of ``spacy.SpanCategorizer.v1`` turns
-token vectors into span vectors.
+them. Token vectors (the base model's ``tok2vec`` through a listener, with or
+without an embedding of its own) were tried and cross-validated worse: with 75
+articles they learn the names, not the genre.
 """
 
 from __future__ import annotations
@@ -22,110 +22,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy
-from spacy.pipeline.tok2vec import Tok2VecListener
-from spacy.ml.extract_spans import extract_spans
-from spacy.ml.models.spancat import build_mean_max_reducer
-from spacy.ml.models.tok2vec import MultiHashEmbed
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Linear, Maxout, Model, SparseLinear_v2, add, chain, concatenate, list2ragged, with_array, with_getitem
+from thinc.api import Model, SparseLinear_v2, chain
 from thinc.types import Floats2d
 
 from eikg.ingest import lexicon as lx
-from eikg.records import EntityType
 
-_TYPES = [t.value for t in EntityType]
-_KINDS = ["name", "org", "bare", "acronym", "desc"]
-_NER = ["PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "DATE", "OTHER"]
 _LEGAL = frozenset({"co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.", "corporation",
                     "llc", "plc", "gmbh", "group", "company"})
 
-FEATURES = (
-    [f"rule_type={t}" for t in [*_TYPES, "NONE"]]
-    + [f"rule_kind={k}" for k in _KINDS]
-    + ["rule_begin", "rule_last"]
-    + [f"ner={label}" for label in _NER]
-    + ["ner_begin", "ner_last"]
-    + ["title", "upper", "lower", "digit", "punct", "stop", "sent_start", "first_line"]
-    + [f"head_word={t}" for t in _TYPES]
-    + ["legal_form", "title_word", "event_noun", "connector"]
-)
-_INDEX = {name: i for i, name in enumerate(FEATURES)}
-
-
-def token_features(doc: Doc) -> numpy.ndarray:
-    """A ``(len(doc), len(FEATURES))`` 0/1 matrix (see the module docstring)."""
-    x = numpy.zeros((len(doc), len(FEATURES)), dtype="f")
-    for m in doc._.eikg_mentions or ():
-        if m.kind == "ref":
-            continue
-        t = m.type.value if m.type is not None else "NONE"
-        x[m.start : m.end, _INDEX[f"rule_type={t}"]] = 1
-        if m.kind in _KINDS:
-            x[m.start : m.end, _INDEX[f"rule_kind={m.kind}"]] = 1
-        x[m.start, _INDEX["rule_begin"]] = 1
-        x[m.end - 1, _INDEX["rule_last"]] = 1
-    for ent in doc.ents:
-        label = ent.label_ if ent.label_ in _NER else "OTHER"
-        x[ent.start : ent.end, _INDEX[f"ner={label}"]] = 1
-        x[ent.start, _INDEX["ner_begin"]] = 1
-        x[ent.end - 1, _INDEX["ner_last"]] = 1
-    first_line_end = doc.text.find("\n")
-    for tok in doc:
-        row = x[tok.i]
-        text, low = tok.text, tok.lower_
-        row[_INDEX["title"]] = text[:1].isupper()
-        row[_INDEX["upper"]] = len(text) > 1 and text.isupper()
-        row[_INDEX["lower"]] = text[:1].islower()
-        row[_INDEX["digit"]] = tok.like_num
-        row[_INDEX["punct"]] = tok.is_punct
-        row[_INDEX["stop"]] = tok.is_stop
-        row[_INDEX["sent_start"]] = bool(tok.is_sent_start)
-        row[_INDEX["first_line"]] = first_line_end < 0 or tok.idx < first_line_end
-        head = lx.HEAD_TYPES.get(low)
-        if head is not None:
-            row[_INDEX[f"head_word={head.value}"]] = 1
-        row[_INDEX["legal_form"]] = low in _LEGAL
-        row[_INDEX["title_word"]] = low in lx.TITLE_WORDS
-        row[_INDEX["event_noun"]] = low in lx.EVENT_NOUNS
-        row[_INDEX["connector"]] = low in lx.CONNECTORS
-    return x
-
-
-@registry.layers("eikg.TokenFeatures.v1")
-def build_token_features() -> Model[list[Doc], list[Floats2d]]:
-    """``token_features`` of each doc, as a layer without weights."""
-    return Model("eikg_token_features", _features_forward, dims={"nO": len(FEATURES)})
-
-
-def _features_forward(model: Model, docs: list[Doc], is_train: bool):
-    out = [model.ops.asarray2f(token_features(doc)) for doc in docs]
-    return out, lambda d_out: []
-
-
-@registry.architectures("eikg.SpanTok2Vec.v1")
-def build_span_tok2vec(
-    upstream: str = "tok2vec",
-    upstream_width: int = 96,
-    embed_width: int = 64,
-    rows: list[int] = [5000, 1000, 2500, 1000],
-    width: int = 128,
-    dropout: float = 0.1,
-) -> Model[list[Doc], list[Floats2d]]:
-    """The listener, an embedding of its own (none when ``embed_width`` is 0) and
-    ``token_features``, mixed to ``width``."""
-    parts = [Tok2VecListener(upstream_name=upstream, width=upstream_width)]
-    if embed_width:
-        parts.append(MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE"], rows=rows,
-                                    include_static_vectors=False))
-    parts.append(build_token_features())
-    mixed = chain(concatenate(*parts), with_array(Maxout(nO=width, nP=3, dropout=dropout, normalize=True)))
-    mixed.set_dim("nO", width)
-    return mixed
-
-
-# --- the span classifier: sparse span features, plus the token vectors -----------------
 
 _CONTEXT_TITLES = lx.TITLE_WORDS
 
@@ -325,36 +232,13 @@ def _logits_softmax() -> Model[Floats2d, Floats2d]:
 
 
 @registry.architectures("eikg.SpanClassifier.v1")
-def build_span_model(
-    tok2vec: Model[list[Doc], list[Floats2d]] | None = None,
-    hidden_size: int = 128,
-    feature_rows: int = 2**18,
-    nO: int | None = None,
-) -> Model:
-    """Log-linear scores over hashed span features (``span_features``: the
-    proposers' labels, the words, head word and its class, capitalisation,
-    neighbours, dependency), plus, when ``tok2vec`` is given, a span vector
-    (mean, max, first and last token vectors) through a hidden layer; summed and
-    normalised. A model mostly linear in what the rules and NER say learns from
-    75 articles when to trust them, without memorising the names."""
+def build_span_model(feature_rows: int = 2**16, nO: int | None = None) -> Model:
+    """Log-linear scores over the hashed ``span_features`` of each candidate,
+    normalised over the labels (``nO``: the types and the negative label, set
+    from spancat's labels at initialisation)."""
     linear = chain(build_span_keys(), SparseLinear_v2(nO=nO, length=feature_rows))
-    if tok2vec is None:
-        scores = linear
-    else:
-        reducer = build_mean_max_reducer(hidden_size)
-        neural = chain(
-            with_getitem(0, chain(tok2vec, list2ragged())),
-            extract_spans(),
-            reducer,
-            Linear(nO=nO),
-        )
-        scores = add(linear, neural)
-        scores.set_ref("tok2vec", tok2vec)
-    inner = chain(scores, _logits_softmax())
-    model = Model("eikg_span_classifier", _delegate, init=_init_from_labels, layers=[inner], dims={"nO": nO})
-    if tok2vec is not None:
-        model.set_ref("tok2vec", tok2vec)
-    return model
+    inner = chain(linear, _logits_softmax())
+    return Model("eikg_span_classifier", _delegate, init=_init_from_labels, layers=[inner], dims={"nO": nO})
 
 
 def _delegate(model: Model, X, is_train: bool):
