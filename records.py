@@ -8,7 +8,7 @@ stages hand to each other, and the JSON Lines shape of ``eikg extract`` output
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 

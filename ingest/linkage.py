@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from eikg.ingest.resolve import compatible, is_abbreviation, key_form
+from eikg.ingest.resolve import is_abbreviation, key_form
 from eikg.records import EntityType
 
 #: The Splink settings (blocking rules, comparisons, m/u probabilities).

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,8 +192,3 @@ def folds(articles: list[GoldArticle], k: int, seed: int = 0) -> Iterator[tuple[
         test = order[i::k]
         test_ids = {a.id for a in test}
         yield [a for a in order if a.id not in test_ids], test
-
-
-def on_problems(report: GoldReport, say: Callable[[str], None]) -> None:
-    for line in report.problems:
-        say(line)
