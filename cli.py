@@ -257,31 +257,22 @@ def eval_command(
     """
     import json
 
-    from eikg.ingest.evaluate import evaluate_files, format_confidence, format_table, to_json
+    from eikg.ingest.evaluate import confidence_json, evaluate_files, format_confidence, format_table, to_json
 
     try:
         if cv:
-            from eikg.ingest.training.crossval import cross_validate, format_cv
-            from eikg.ingest.training.gold import GoldReport, read_gold_checked
+            from eikg.ingest.training.crossval import cross_validate_files, format_cv
 
-            report = GoldReport()
-            articles = [a for path in gold for a in read_gold_checked(path, report)]
-            for line in report.problems:
-                _warn(line)
-            result = cross_validate(articles, cv, seed=seed, base_model=model,
-                                    log=lambda m: typer.echo(m, err=True))
+            result = cross_validate_files(gold, cv, seed=seed, base_model=model, warn=_warn,
+                                          log=lambda m: typer.echo(m, err=True))
             typer.echo(json.dumps(result.to_json()) if as_json else format_cv(result))
             return
         evaluation = evaluate_files(gold, model=model)
     except (EikgError, ValueError) as err:
         fail(str(err))
     if as_json:
-        out = to_json(evaluation.scores)
-        out["at_confidence"] = {
-            str(c): {k: s.to_json() for k, s in sc.items() if k in ("ENTITIES", "RELATIONS")}
-            for c, sc in evaluation.at_confidence().items()
-        }
-        typer.echo(json.dumps(out))
+        typer.echo(json.dumps({**to_json(evaluation.scores),
+                               "at_confidence": confidence_json(evaluation.at_confidence())}))
     else:
         typer.echo(format_table(evaluation.scores) + "\n\n" + format_confidence(evaluation.at_confidence()))
 

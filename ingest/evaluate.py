@@ -214,6 +214,11 @@ def format_confidence(levels: Mapping[float, Mapping[str, Score]]) -> str:
     return "\n".join(lines)
 
 
+def confidence_json(levels: Mapping[float, Mapping[str, Score]]) -> dict[str, Any]:
+    """The overall scores at each confidence level, as ``--json`` prints them."""
+    return {str(c): {k: sc[k].to_json() for k in (ENTITIES, RELATIONS)} for c, sc in levels.items()}
+
+
 def to_json(scores: Mapping[str, Score]) -> dict[str, Any]:
     """The object ``eikg eval --json`` prints."""
     return {k: s.to_json() for k, s in scores.items()}

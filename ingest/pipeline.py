@@ -370,7 +370,7 @@ class _Merger:
     def finish(self, article: Article, resolver: Resolver) -> Extraction:
         entities = []
         for i, e in enumerate(self.entities):
-            place = self.entities[int(e.place[1:]) - 1].name if e.place else None
+            place = self.entities[_index(e.place)].name if e.place else None
             key = resolver.resolve(
                 e.name, e.type, e.aliases, date=e.date, article_id=article.id, place=place
             )
@@ -407,6 +407,11 @@ class _Merger:
 
 def _eid(index: int) -> str:
     return f"e{index + 1}"
+
+
+def _index(eid: str) -> int:
+    """The merged entity an ``_eid`` names."""
+    return int(eid[1:]) - 1
 
 
 # --- drafts across processes ----------------------------------------------------------

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eikg.ingest.evaluate import Score, format_confidence, gold_articles, score, scores_at
+from eikg.ingest.evaluate import Score, confidence_json, format_confidence, score, scores_at
 from eikg.ingest.model import DEFAULT_MODEL
-from eikg.ingest.training.gold import GoldArticle, GoldReport, folds
+from eikg.ingest.training.gold import GoldArticle, GoldReport, folds, read_gold_checked
 from eikg.records import Extraction
 
 
@@ -58,10 +58,7 @@ class CrossValidation:
             ],
             "mean_f1": {k: round(self.mean(k), 4) for k in self.pooled},
             "spread_f1": {k: round(self.spread(k), 4) for k in self.pooled},
-            "at_confidence": {
-                str(c): {k: s.to_json() for k, s in sc.items() if k in ("ENTITIES", "RELATIONS")}
-                for c, sc in self.at_confidence.items()
-            },
+            "at_confidence": confidence_json(self.at_confidence),
         }
 
 
@@ -93,7 +90,7 @@ def cross_validate(
                   full_pipeline=False)
             nlp = build_nlp(model=base_model, learned=Path(tmp))
         gold = [a.obj for a in test_set]
-        texts = [a for g in test_set for a in gold_articles([g.obj], Path(g.file).parent)]
+        texts = [g.article() for g in test_set]
         extractions = list(extract(texts, nlp))
         fold_scores = score(gold, extractions)
         result.folds.append(FoldResult(train_ids, test_ids, fold_scores))
@@ -105,6 +102,19 @@ def cross_validate(
     result.pooled = score(all_gold, all_ex)
     result.at_confidence = scores_at(all_gold, all_ex)
     return result
+
+
+def cross_validate_files(
+    gold_files: Iterable[str | Path], k: int = 5, *, warn: Callable[[str], None] | None = None, **options
+) -> CrossValidation:
+    """``eikg eval --cv``: read and check the gold files (each problem to ``warn``),
+    then ``cross_validate`` their articles."""
+    report = GoldReport()
+    articles = [a for path in gold_files for a in read_gold_checked(path, report)]
+    if warn is not None:
+        for line in report.problems:
+            warn(line)
+    return cross_validate(articles, k, **options)
 
 
 def format_cv(cv: CrossValidation) -> str:

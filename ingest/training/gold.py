@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from eikg.ingest.resolve import normalise_name
-from eikg.records import EntityType, RelationType
+from eikg.records import Article, EntityType, RelationType
 
 SPANS_KEY = "eikg"
 
@@ -45,6 +45,13 @@ class GoldArticle:
     obj: dict[str, Any]  # the gold object as read
     file: str
     line: int
+
+    def article(self) -> Article:
+        """The article as ``eikg extract`` reads it (title, date), under the gold id."""
+        from eikg.ingest.evaluate import gold_articles
+
+        [article] = gold_articles([self.obj], Path(self.file).parent)
+        return article
 
 
 @dataclass

@@ -114,15 +114,13 @@ def train(
 
 def train_relation_layer(articles: list[GoldArticle], out: Path, base_model: str = DEFAULT_MODEL) -> dict:
     """Fit the relation classifier over the trained entity layer in ``out``; write ``out/relations.json``."""
-    from eikg.ingest.evaluate import gold_articles
     from eikg.ingest.training.relations import train_relations
 
     rel = out / "relations.json"
     if rel.exists():
         rel.unlink()
     nlp = build_nlp(model=base_model, learned=out)  # no relations.json yet: rules only
-    pairs = [(t, a.obj) for a in articles for t in gold_articles([a.obj], Path(a.file).parent)]
-    return train_relations(nlp, pairs, rel)
+    return train_relations(nlp, [(a.article(), a.obj) for a in articles], rel)
 
 
 def _initialize(nlp: Language, config: Config) -> None:
