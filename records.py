@@ -122,7 +122,7 @@ class Relation:
     title: str | None = None  # HOLDS_POSITION
     date: str | None = None
     confidence: float = 1.0
-    rule: str | None = None  # the extraction rule that proposed it (ingest/relations.py)
+    rule: str | None = None  # the extraction rule that proposed it (ingest/relations/, one module per family)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class RelationDraft:
     title: str | None = None  # HOLDS_POSITION
     date: str | None = None
     confidence: float = 1.0
-    rule: str | None = None  # the rule in ingest/relations.py that proposed it
+    rule: str | None = None  # the rule in ingest/relations/ that proposed it
 
 
 for _name in ("eikg_entities", "eikg_relations"):

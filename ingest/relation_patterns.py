@@ -1,4 +1,4 @@
-"""Cue words and token patterns for the relation component (``ingest/relations.py``).
+"""Cue words and token patterns for the relation component (``ingest/relations/``).
 
 Everything here is general English vocabulary of the genre (titles, verbs of
 organising, visiting, partnering): no names of real organisations or people.
