@@ -653,3 +653,34 @@ def test_named_examples_of_organisations_taking_part_participate(nlp):
     t = triples(rels)
     assert ("ent", "PARTICIPATED_IN", "ev") in t
     assert ("dairy", "PARTICIPATED_IN", "ev") in t
+
+
+def test_every_relation_names_a_rule_a_newcomer_finds_in_one_module(nlp):
+    """The ``rule`` of a relation is the method that fired, defined in exactly one
+    rule module of ``ingest/relations/`` (the family it belongs to)."""
+    import importlib
+    import pkgutil
+
+    import eikg.ingest.relations as package
+
+    defined: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == module.__name__:
+                for attr in vars(cls):
+                    if attr.startswith("_") and not attr.startswith("__"):
+                        defined.setdefault(attr.lstrip("_"), []).append(info.name)
+    text = (
+        "Riverbend Polytechnic signed a cooperation agreement with Brightforge Robotics Co., Ltd. "
+        "Dr. Ada Quill, President of Riverbend Polytechnic, attended the signing ceremony."
+    )
+    rels = run(nlp, text, {
+        "c": (T.COLLEGE, ["Riverbend Polytechnic"]),
+        "e": (T.ENTERPRISE, ["Brightforge Robotics Co., Ltd."]),
+        "p": (T.PERSON, ["Ada Quill"]),
+    })
+    assert {r.type for r in rels} >= {R.PARTNERS_WITH, R.HOLDS_POSITION}
+    for r in rels:
+        assert r.rule is not None and len(defined.get(r.rule, [])) == 1, (r.rule, defined.get(r.rule))
+        assert defined[r.rule][0] not in ("state", "extractor")
