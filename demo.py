@@ -19,7 +19,7 @@ import neo4j
 
 from eikg.errors import InputError
 from eikg.graph.loader import LoadSummary, ingest
-from eikg.graph.merges import load_redirects
+from eikg.graph.decisions import load_redirects
 from eikg.graph.ontology import vocabulary
 from eikg.graph.rdf import export_rdf
 from eikg.graph.stats import GraphStats, count_graph

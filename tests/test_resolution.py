@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from eikg.cli import app
 from eikg.errors import InputError
 from eikg.graph.loader import load
-from eikg.graph.merges import load_redirects, merge_entities, read_apart, read_merges, resolved_file, split_entity
+from eikg.graph.decisions import load_redirects, read_apart, read_merges, resolved_file
+from eikg.graph.merges import merge_entities, split_entity
 from eikg.graph.resolution import resolve_graph
 from eikg.records import EntityType, RelationType
 
