@@ -80,7 +80,7 @@ def open_graph(
     """
     try:
         settings = resolve_settings(uri, user, password, database)
-        with connect(settings) as driver:
+        with connect(settings, notify=lambda m: typer.echo(f"eikg: {m}", err=True)) as driver:
             yield driver, settings
     except EikgError as err:
         fail(str(err))
