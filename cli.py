@@ -849,7 +849,7 @@ def export_rdf_command(
 def _export_graph(fmt: str, out: str, types, relations, since, until, conn) -> None:
     from pathlib import Path
 
-    from eikg.graph.exports import write_graph
+    from eikg.queries.exports import write_graph
     from eikg.queries.project import Projection, to_networkx
 
     try:
