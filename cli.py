@@ -347,7 +347,8 @@ def load_command(
     from rich.console import Console
     from rich.progress import Progress
 
-    from eikg.graph.loader import load, read_extractions
+    from eikg.graph.loader import load
+    from eikg.workflow import read_extractions
     from eikg.graph.merges import load_redirects
 
     bad = 0
@@ -403,7 +404,7 @@ def ingest_command(
     from rich.console import Console
     from rich.progress import Progress
 
-    from eikg.graph.loader import ingest
+    from eikg.workflow import ingest
     from eikg.graph.merges import load_redirects
     from eikg.ingest.sources import count_articles
 

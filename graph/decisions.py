@@ -26,7 +26,7 @@ from pathlib import Path
 
 from eikg.errors import InputError
 from eikg.graph.loader import Redirect
-from eikg.records import EntityType
+from eikg.records import EntityType, jsonl_lines
 
 #: Where merge decisions are kept unless told otherwise.
 MERGES_FILE = Path("data/merges.jsonl")
@@ -50,21 +50,14 @@ def _decision_lines(path: Path) -> Iterable[tuple[int, dict]]:
     """(line number, JSON object) of each non-blank line of a decision file."""
     if not path.exists():
         return
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    with handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path}:{n}: not a merge record ({err})") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{path}:{n}: not a merge record (not an object)")
-            yield n, obj
+    for n, line in jsonl_lines(path):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path}:{n}: not a merge record ({err})") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{path}:{n}: not a merge record (not an object)")
+        yield n, obj
 
 
 def merge_lines(path: Path | str = MERGES_FILE) -> list[tuple[int, MergeRecord]]:

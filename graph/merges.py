@@ -24,7 +24,7 @@ from eikg.graph.decisions import (
     resolved_file,
     write_merges,
 )
-from eikg.graph.loader import LoadSummary, Redirect, load, stored_items
+from eikg.graph.loader import LoadSummary, Redirect, load, stored_extractions
 from eikg.graph.statements import statement
 from eikg.records import EntityType
 
@@ -37,8 +37,8 @@ def _entity(tx: neo4j.ManagedTransaction, key: str) -> dict | None:
 def _reload(
     driver: neo4j.Driver, ids: list[str], path: Path | str, database: str | None
 ) -> LoadSummary:
-    items = stored_items(driver, ids, database)
-    return load(driver, items, database=database, force=True, redirects=load_redirects(path))
+    extractions = stored_extractions(driver, ids, database)
+    return load(driver, extractions, database=database, force=True, redirects=load_redirects(path))
 
 
 def merge_entities(

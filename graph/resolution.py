@@ -30,9 +30,10 @@ from eikg.graph.decisions import (
     unknown_keys,
     write_resolved,
 )
-from eikg.graph.loader import load, stored_items
+from eikg.graph.loader import load, stored_extractions
 from eikg.graph.statements import statement
 from eikg.ingest.linkage import REVIEW, THRESHOLD, Candidate, Linkage, candidates_from_extractions, link
+from eikg.records import to_json
 
 
 @dataclass
@@ -64,9 +65,9 @@ def resolve_graph(
     """
     merges = Path(merges)
     load_redirects(merges)  # a bad merge file stops the run before anything changes
-    items = stored_items(driver, None, database)
-    candidates = candidates_from_extractions(item.obj for item in items)
-    known = {str(e.get("key")) for item in items for e in item.obj.get("entities") or ()}
+    stored = stored_extractions(driver, None, database)
+    candidates = candidates_from_extractions(to_json(ex) for ex in stored)
+    known = {e.key for ex in stored for e in ex.entities}
     warnings = unknown_keys(merges, known)
     linkage = link(candidates, threshold=threshold, review=review, apart=read_apart(merges))
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -84,7 +85,7 @@ def resolve_graph(
         touched = {k for r in added + removed for k in (r.keep, r.drop)}
         by_key = {c.key: c for c in candidates}
         ids = {a for k in touched if k in by_key for a in by_key[k].articles}
-        again = [item for item in items if str(item.obj.get("id")) in ids]
+        again = [ex for ex in stored if ex.article.id in ids]
         if again:
             load(driver, again, database=database, force=True, redirects=load_redirects(merges))
         reloaded = len(again)
