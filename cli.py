@@ -430,7 +430,7 @@ ThresholdOpt = Annotated[
 
 
 def _resolve(driver, settings, merges: str, dry_run: bool, **options):
-    from eikg.graph.resolution import resolve_graph
+    from eikg.resolution import resolve_graph
 
     try:
         done = resolve_graph(driver, merges=merges, dry_run=dry_run, database=settings.database, **options)
@@ -496,7 +496,7 @@ def eval_resolution_command(
 
     try:
         if graph:
-            from eikg.graph.resolution import entity_mentions
+            from eikg.resolution import entity_mentions
 
             with open_graph(uri, user, password, database) as (driver, settings):
                 mentions = entity_mentions(driver, [t.value for t in ORG_TYPES], settings.database)
@@ -544,7 +544,7 @@ def suggest_merges_command(
     import sys
     from dataclasses import asdict
 
-    from eikg.graph.resolution import suggest_merges
+    from eikg.resolution import suggest_merges
 
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown format {fmt!r}: use table, csv or json")

@@ -8,7 +8,7 @@ merge file (``data/merges.jsonl`` by default), one decision per line::
     {"apart": ["college:northeastern university", "college:neu"]}
 
 The second kind keeps two keys apart: ``eikg split`` writes it when it undoes a
-merge the resolver made (:mod:`eikg.graph.resolution`, whose decisions live in
+merge the resolver made (:mod:`eikg.resolution`, whose decisions live in
 ``resolved.jsonl`` beside the merge file and whose suggestions a person reviews).
 
 Every load reads these files (:func:`load_redirects`) and writes an entity whose

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
-from eikg.graph.loader import load
 from eikg.graph.decisions import MergeRecord, load_redirects, read_merges, redirects, write_merges
+from eikg.graph.loader import load
 from eikg.graph.merges import merge_entities, split_entity
-from eikg.graph.resolution import suggest_merges
 from eikg.records import EntityType, RelationType
+from eikg.resolution import suggest_merges
 
 E, R = EntityType, RelationType
 FULL = "college:northern lakes university"
