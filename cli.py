@@ -20,7 +20,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from eikg.errors import EikgError
 from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
 from eikg.graph.server import manager as neo4j_server
-from eikg.graph.stats import count_graph
+from eikg.graph.counts import count_graph
 from eikg.records import DEFAULT_MIN_CONFIDENCE
 
 app = typer.Typer(

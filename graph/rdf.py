@@ -43,7 +43,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -54,6 +53,7 @@ from rdflib.namespace import ORG, PROV
 
 from eikg.errors import InputError
 from eikg.graph.ontology import DATA, EIKG, vocabulary
+from eikg.graph.statements import keyset_pages, statement
 from eikg.records import EntityType, RelationType
 
 #: A triple and the named graph it belongs to (None: the default graph).
@@ -286,11 +286,7 @@ def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
 # --- reading Neo4j ------------------------------------------------------------------------
 
 
-def _cypher(name: str) -> str:
-    return resources.files("eikg.graph").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
-
-
-#: Column order of each export query's rows (see graph/export_*.cypher).
+#: Column order of each export query's rows (see graph/cypher/export_*.cypher).
 _EXPORTS = (
     ("export_entities", ("key", "name", "type", "aliases", "date", "firstSeen", "lastSeen")),
     ("export_articles", ("id", "url", "title", "published", "publisher", "contentHash", "mentions")),
@@ -320,14 +316,10 @@ def iter_quads(
     }
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         for name, columns in _EXPORTS:
-            text, to_quads, after = _cypher(name), convert[name], ""
-            while True:
-                record = session.run(text, after=after, size=page).single()
-                if record is None:
-                    break
-                for row in record["chunk"]:
+            to_quads = convert[name]
+            for chunk in keyset_pages(session, statement(name), {"size": page}):
+                for row in chunk:
                     yield from to_quads(dict(zip(columns, row)))
-                after = record["last"]
 
 
 def to_dataset(quads: Iterable[Quad]) -> Dataset:
