@@ -836,7 +836,7 @@ def export_rdf_command(
     A file name ending in .gz is written gzip-compressed."""
     from pathlib import Path
 
-    from eikg.graph.rdf import export_rdf, format_for
+    from eikg.graph.rdf_export import export_rdf, format_for
 
     try:
         fmt = format_for(out, fmt)

@@ -21,7 +21,7 @@ from eikg.errors import InputError
 from eikg.graph.decisions import load_redirects
 from eikg.graph.loader import LoadSummary
 from eikg.graph.ontology import vocabulary
-from eikg.graph.rdf import export_rdf
+from eikg.graph.rdf_export import export_rdf
 from eikg.graph.counts import GraphStats, count_graph
 from eikg.queries.analyze import analyze
 from eikg.queries.map_source import write_graph_map
