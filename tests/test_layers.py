@@ -1,5 +1,6 @@
-"""The dependency direction of the package: graph/ stands on records, errors and
-the ontology alone, so queries/, ingest/ and the CLI build on it, never the reverse."""
+"""The shape of the package: graph/ stands on records, errors and the ontology
+alone, so queries/, ingest/ and the CLI build on it, never the reverse; and its
+functions stay short enough to read."""
 
 from __future__ import annotations
 
@@ -28,3 +29,13 @@ def test_graph_imports_only_records_errors_and_itself():
         if not any(name == a or name.startswith(a + ".") for a in ALLOWED)
     }
     assert wrong == set()
+
+
+def test_no_function_in_graph_runs_over_80_lines():
+    long = {
+        f"{path.relative_to(ROOT)}: {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for path in (ROOT / "graph").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 80
+    }
+    assert long == set()

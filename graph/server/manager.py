@@ -388,17 +388,7 @@ def start(
         password_path = password_file()
         if not password_path.is_file():
             raise ServerError(f"no password file at {password_path}; run `eikg neo4j install`")
-        note = ""
-        if _port_in_use(port):
-            if chosen:
-                raise ServerError(
-                    f"port {port} on 127.0.0.1 is already taken by another program; "
-                    "choose another with --port or EIKG_NEO4J_PORT"
-                )
-            # Nobody asked for 7687 in particular (another Neo4j may hold it):
-            # take a free port; clients find it in this store's run state.
-            taken, port = port, free_port()
-            note = f" (port {taken} was taken)"
+        port, note = _usable_port(port, chosen)
         (store / _READY_FILE).unlink(missing_ok=True)
         log = log_path(store)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -413,16 +403,8 @@ def start(
             "-cp",
             f"{jar}{os.pathsep}{cache / 'lib'}/*",
             LAUNCHER_CLASS,
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-            "--password-file",
-            str(password_path),
-            "--pagecache",
-            pagecache,
-            "--ready-file",
-            str(store / _READY_FILE),
+            *("--store", str(store), "--port", str(port), "--password-file", str(password_path)),
+            *("--pagecache", pagecache, "--ready-file", str(store / _READY_FILE)),
         ]
         with log.open("a", encoding="utf-8") as out:
             out.write(f"\n== eikg: starting Neo4j at {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
@@ -444,6 +426,21 @@ def start(
             f"Neo4j {installed_version()} started (pid {process.pid}) on "
             f"bolt://127.0.0.1:{port}{note}, store {store}, in {elapsed:.1f}s"
         )
+
+
+def _usable_port(port: int, chosen: bool) -> tuple[int, str]:
+    """``port``, or a free one when it is taken and nobody asked for it; with a note
+    naming the port that was taken ('' when none was)."""
+    if not _port_in_use(port):
+        return port, ""
+    if chosen:
+        raise ServerError(
+            f"port {port} on 127.0.0.1 is already taken by another program; "
+            "choose another with --port or EIKG_NEO4J_PORT"
+        )
+    # Nobody asked for 7687 in particular (another Neo4j may hold it): take a
+    # free port; clients find it in this store's run state.
+    return free_port(), f" (port {port} was taken)"
 
 
 def _wait_until_ready(
