@@ -20,7 +20,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from eikg.errors import EikgError
 from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
 from eikg.graph.server import manager as neo4j_server
-from eikg.graph.stats import count_graph
+from eikg.graph.counts import count_graph
 from eikg.records import DEFAULT_MIN_CONFIDENCE
 
 app = typer.Typer(
@@ -80,7 +80,7 @@ def open_graph(
     """
     try:
         settings = resolve_settings(uri, user, password, database)
-        with connect(settings) as driver:
+        with connect(settings, notify=lambda m: typer.echo(f"eikg: {m}", err=True)) as driver:
             yield driver, settings
     except EikgError as err:
         fail(str(err))
@@ -347,7 +347,8 @@ def load_command(
     from rich.console import Console
     from rich.progress import Progress
 
-    from eikg.graph.loader import load, read_extractions
+    from eikg.graph.loader import load
+    from eikg.workflow import read_extractions
     from eikg.graph.merges import load_redirects
 
     bad = 0
@@ -403,7 +404,7 @@ def ingest_command(
     from rich.console import Console
     from rich.progress import Progress
 
-    from eikg.graph.loader import ingest
+    from eikg.workflow import ingest
     from eikg.graph.merges import load_redirects
     from eikg.ingest.sources import count_articles
 
@@ -429,7 +430,7 @@ ThresholdOpt = Annotated[
 
 
 def _resolve(driver, settings, merges: str, dry_run: bool, **options):
-    from eikg.graph.resolution import resolve_graph
+    from eikg.resolution import resolve_graph
 
     try:
         done = resolve_graph(driver, merges=merges, dry_run=dry_run, database=settings.database, **options)
@@ -495,7 +496,7 @@ def eval_resolution_command(
 
     try:
         if graph:
-            from eikg.graph.resolution import entity_mentions
+            from eikg.resolution import entity_mentions
 
             with open_graph(uri, user, password, database) as (driver, settings):
                 mentions = entity_mentions(driver, [t.value for t in ORG_TYPES], settings.database)
@@ -543,7 +544,7 @@ def suggest_merges_command(
     import sys
     from dataclasses import asdict
 
-    from eikg.graph.resolution import suggest_merges
+    from eikg.resolution import suggest_merges
 
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown format {fmt!r}: use table, csv or json")
@@ -835,7 +836,7 @@ def export_rdf_command(
     A file name ending in .gz is written gzip-compressed."""
     from pathlib import Path
 
-    from eikg.graph.rdf import export_rdf, format_for
+    from eikg.graph.rdf_export import export_rdf, format_for
 
     try:
         fmt = format_for(out, fmt)
@@ -849,7 +850,7 @@ def export_rdf_command(
 def _export_graph(fmt: str, out: str, types, relations, since, until, conn) -> None:
     from pathlib import Path
 
-    from eikg.graph.exports import write_graph
+    from eikg.queries.exports import write_graph
     from eikg.queries.project import Projection, to_networkx
 
     try:

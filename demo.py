@@ -18,17 +18,18 @@ from typing import Any
 import neo4j
 
 from eikg.errors import InputError
-from eikg.graph.loader import LoadSummary, ingest
-from eikg.graph.merges import load_redirects
+from eikg.graph.decisions import load_redirects
+from eikg.graph.loader import LoadSummary
 from eikg.graph.ontology import vocabulary
-from eikg.graph.rdf import export_rdf
-from eikg.graph.stats import GraphStats, count_graph
+from eikg.graph.rdf_export import export_rdf
+from eikg.graph.counts import GraphStats, count_graph
 from eikg.queries.analyze import analyze
 from eikg.queries.map_source import write_graph_map
 from eikg.queries.maps import MapSummary
 from eikg.queries.output import render
 from eikg.queries.runner import QueryResult, run_query
 from eikg.records import EntityType, RelationType
+from eikg.workflow import ingest
 
 #: The team's own fictional sample corpus, relative to the repository root.
 SAMPLE_CORPUS = Path(__file__).resolve().parent / "data" / "sample"

@@ -8,9 +8,14 @@ stages hand to each other, and the JSON Lines shape of ``eikg extract`` output
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
+from pathlib import Path
 from typing import Any
+
+from eikg.errors import InputError
 
 
 class EntityType(str, Enum):
@@ -70,9 +75,12 @@ class Article:
     published: str | None = None  # ISO date, yyyy-mm-dd
     publisher: str | None = None
     source: str | None = None  # the file (and line) it was read from
+    text_hash: str | None = None  # the content hash recorded with it, when the text is not at hand
 
     @property
     def content_hash(self) -> str:
+        if self.text_hash is not None:
+            return self.text_hash
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
@@ -138,6 +146,18 @@ class Extraction:
             if e.id == entity_id:
                 return e
         raise KeyError(f"no entity {entity_id!r} in article {self.article.id!r}")
+
+    @property
+    def content_hash(self) -> str:
+        """What tells versions of this extraction apart: the article's content hash,
+        or, with neither its text nor a recorded hash at hand, a hash of what was extracted."""
+        a = self.article
+        if a.text or a.text_hash is not None:
+            return a.content_hash
+        obj = to_json(self)
+        del obj["content_hash"]
+        canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --- JSON Lines shape of `eikg extract` ------------------------------------------------
@@ -210,51 +230,115 @@ def at_confidence(ex: Extraction, level: float) -> Extraction:
     return replace(ex, entities=tuple(entities), relations=relations)
 
 
-def from_json(obj: dict[str, Any], text: str = "") -> Extraction:
+Problem = Callable[[str], None]
+
+
+def from_json(obj: dict[str, Any], text: str = "", on_problem: Problem | None = None) -> Extraction:
     """Rebuild an Extraction from ``to_json`` output.
 
-    The article text is not part of the extract output; pass it when known.
-    ``content_hash`` from the object is kept by the loader separately.
+    The article text is not part of the extract output; pass it when known (else
+    the object's ``content_hash`` is kept as the article's ``text_hash``).
+
+    Without ``on_problem`` a bad entity or relation raises (KeyError, TypeError or
+    ValueError); with it, each gets one line there (``entity 'e3': unknown type
+    'SPACESHIP'``) and is left out, and the rest is decoded.
     """
     article = Article(
         id=str(obj["id"]),
         text=text,
-        title=obj.get("title"),
-        url=obj.get("url"),
-        published=obj.get("published"),
-        publisher=obj.get("publisher"),
+        title=_text(obj.get("title")),
+        url=_text(obj.get("url")),
+        published=_text(obj.get("published")),
+        publisher=_text(obj.get("publisher")),
+        text_hash=None if text else _text(obj.get("content_hash")) or None,
     )
-    entities = tuple(
-        Entity(
-            id=str(e["id"]),
-            key=str(e.get("key") or ""),
-            name=str(e["name"]),
-            type=EntityType(e["type"]),
-            aliases=tuple(e.get("aliases") or ()),
-            mentions=tuple(Span(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()),
-            date=e.get("date"),
-            place=e.get("place"),
-            confidence=float(e.get("confidence", 1.0)),
-        )
-        for e in obj.get("entities") or ()
+    entities = _decoded(obj.get("entities"), _entity_from_json, "entity", on_problem)
+    relations = _decoded(obj.get("relations"), _relation_from_json, "relation", on_problem)
+    return Extraction(article=article, entities=entities, relations=relations)
+
+
+def _entity_from_json(e: dict[str, Any]) -> Entity:
+    eid, etype = str(e["id"]), e["type"]
+    if etype not in EntityType.__members__:
+        raise _Unknown(f"entity {eid!r}: unknown type {etype!r}")
+    return Entity(
+        id=eid,
+        key=str(e.get("key") or ""),
+        name=str(e["name"]),
+        type=EntityType(etype),
+        aliases=tuple(e.get("aliases") or ()),
+        mentions=tuple(Span(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()),
+        date=_text(e.get("date")),
+        place=_text(e.get("place")),
+        confidence=float(e.get("confidence", 1.0)),
     )
-    relations = []
-    for r in obj.get("relations") or ():
-        ev = r.get("evidence") or {}
-        relations.append(
-            Relation(
-                head=str(r["head"]),
-                type=RelationType(r["type"]),
-                tail=str(r["tail"]),
-                evidence=Evidence(
-                    sentence=str(ev.get("sentence", "")),
-                    start=int(ev.get("start", 0)),
-                    end=int(ev.get("end", 0)),
-                ),
-                title=r.get("title"),
-                date=r.get("date"),
-                confidence=float(r.get("confidence", 1.0)),
-                rule=r.get("rule"),
-            )
-        )
-    return Extraction(article=article, entities=entities, relations=tuple(relations))
+
+
+def _relation_from_json(r: dict[str, Any]) -> Relation:
+    head, rtype, tail = str(r["head"]), r["type"], str(r["tail"])
+    if rtype not in RelationType.__members__:
+        raise _Unknown(f"relation {head} -{rtype}-> {tail}: unknown type {rtype!r}")
+    ev = r.get("evidence")
+    ev = ev if isinstance(ev, dict) else {}
+    return Relation(
+        head=head,
+        type=RelationType(rtype),
+        tail=tail,
+        evidence=Evidence(
+            sentence=str(ev.get("sentence") or ""),
+            start=int(ev.get("start", 0)),
+            end=int(ev.get("end", 0)),
+        ),
+        title=_text(r.get("title")),
+        date=_text(r.get("date")),
+        confidence=float(r.get("confidence", 1.0)),
+        rule=_text(r.get("rule")),
+    )
+
+
+class _Unknown(ValueError):
+    """A type outside the closed vocabulary; its message is the whole report."""
+
+
+def _decoded(items: Any, decode: Callable[[Any], Any], what: str, on_problem: Problem | None) -> tuple:
+    out = []
+    for item in items or ():
+        try:
+            out.append(decode(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            if on_problem is None:
+                raise
+            on_problem(str(err) if isinstance(err, _Unknown) else f"{what} {_describe(item)}: {_reason(err)}")
+    return tuple(out)
+
+
+def _text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _describe(obj: Any) -> str:
+    if isinstance(obj, dict):
+        if "head" in obj:
+            return f"{obj.get('head')} -{obj.get('type')}-> {obj.get('tail')}"
+        return repr(obj.get("id", obj.get("name", "?")))
+    return repr(obj)[:40]
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, KeyError):
+        return f"missing field {err.args[0]!r}"
+    return str(err) or type(err).__name__
+
+
+def jsonl_lines(path: Path | str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each non-blank line of a JSON Lines file; an
+    InputError naming the file when it cannot be read."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    with handle:
+        for n, line in enumerate(handle, 1):
+            if line.strip():
+                yield n, line

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from eikg.graph.connection import connect, resolve_settings
-from eikg.graph.loader import BATCH_SIZE, load, read_extractions
+from eikg.graph.loader import BATCH_SIZE, load
 from eikg.graph.ontology import vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.server import manager
@@ -49,6 +49,7 @@ from eikg.records import (
     Span,
     to_json,
 )
+from eikg.workflow import read_extractions
 
 PREFIX = "bench-"
 HERE = Path(__file__).resolve().parent

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from eikg.graph.connection import connect, resolve_settings
 from eikg.graph.loader import load
-from eikg.graph.rdf import export_rdf
+from eikg.graph.rdf_export import export_rdf
 from eikg.queries.project import to_networkx
 from eikg.queries.runner import list_queries, run_query
 from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType

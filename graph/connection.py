@@ -10,7 +10,6 @@ one from here.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,15 +61,17 @@ def resolve_settings(
     )
 
 
-def _say(message: str) -> None:
-    print(f"eikg: {message}", file=sys.stderr)
+def _quiet(message: str) -> None:
+    pass
 
 
-def connect(settings: Settings, notify: Callable[[str], None] = _say) -> neo4j.Driver:
+def connect(settings: Settings, notify: Callable[[str], None] = _quiet) -> neo4j.Driver:
     """A verified driver for settings; starts the local server when it is needed.
 
-    Raises ServerError (with one line saying what is wrong and what to do) when
-    the server cannot be reached or refuses the credentials.
+    ``notify`` receives a line on what was done on the way (the local server
+    started); library code prints nothing, the CLI passes a printer. Raises
+    ServerError (with one line saying what is wrong and what to do) when the
+    server cannot be reached or refuses the credentials.
     """
     if settings.local:
         settings = _ensure_local_server(settings, notify)

@@ -1,8 +1,8 @@
 """Load extractions into Neo4j: batched, idempotent, incremental, with provenance.
 
-``load`` takes a stream of :class:`~eikg.records.Extraction` or :class:`LoadItem`
-(the JSON object ``eikg extract`` writes, as ``read_extractions`` streams it from
-a file) and writes it in batches. Each batch is one managed write transaction
+``load`` takes a stream of typed :class:`~eikg.records.Extraction` records (from
+spaCy, or decoded from ``eikg extract`` output by the caller that reads the file,
+:func:`eikg.workflow.read_extractions`) and writes it in batches. Each batch is one managed write transaction
 (``session.execute_write``, retried on transient errors) that:
 
 1. reads the stored content hash of the batch's articles; an article stored with
@@ -14,7 +14,7 @@ a file) and writes it in batches. Each batch is one managed write transaction
    nodes with their ``MENTIONS``, and relationships (one statement per
    relationship type).
 
-Reading and planning the input (and, for ``ingest``, spaCy) runs in a thread one
+Reading and planning the input (and, for ``eikg ingest``, spaCy) runs in a thread one
 batch ahead of the writes, so it overlaps the server's work; batches are still
 written one at a time, in input order.
 
@@ -24,36 +24,33 @@ sets keyed by article id, so loading the same input twice changes nothing; a
 batch is all-or-nothing, so a load killed part-way and run again ends with the
 graph an uninterrupted load gives.
 
-Merges recorded by a person (:mod:`eikg.graph.merges`) arrive as ``redirects``:
+Merges recorded by a person (:mod:`eikg.graph.decisions`) arrive as ``redirects``:
 an entity whose key was merged away is written under the key it was merged into.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import queue
 import threading
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import neo4j
 
-from eikg.errors import InputError
 from eikg.graph.ontology import Vocabulary, vocabulary
 from eikg.graph.schema import ensure_schema
 from eikg.graph.statements import statement
 from eikg.graph.timeline import Moves, apply_moves, ensure_timeline
 from eikg.records import (
-    DEFAULT_MIN_CONFIDENCE,
     SYMMETRIC_RELATIONS,
+    Entity,
     EntityType,
     Extraction,
     RelationType,
-    at_confidence,
+    from_json,
     to_json,
 )
 
@@ -67,28 +64,6 @@ Warn = Callable[[str], None]
 
 def _ignore(message: str) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class LoadItem:
-    """One article's extraction to load, in the JSON shape ``eikg extract`` writes.
-
-    ``content_hash`` is the hash of the article text; ``where`` names the input
-    (``file.jsonl:12``) in messages about bad rows; ``raw`` is the object's JSON
-    text when it was read from a file (stored as is).
-    """
-
-    obj: Mapping[str, Any]
-    content_hash: str
-    where: str = ""
-    raw: str | None = None
-
-    @classmethod
-    def of(cls, ex: Extraction) -> LoadItem:
-        obj = to_json(ex)
-        if not ex.article.text:  # text not at hand: hash what was extracted instead
-            obj["content_hash"] = content_hash_of({k: v for k, v in obj.items() if k != "content_hash"})
-        return cls(obj, obj["content_hash"], ex.article.source or ex.article.id)
 
 
 @dataclass(frozen=True)
@@ -126,50 +101,6 @@ class LoadSummary:
         )
 
 
-# --- reading `eikg extract` output ----------------------------------------------------
-
-
-def content_hash_of(obj: Mapping[str, Any]) -> str:
-    """The article's content hash from an extract object, else a hash of the object itself."""
-    given = obj.get("content_hash")
-    if isinstance(given, str) and given:
-        return given
-    canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def read_extractions(path: Path | str, warn: Warn = _ignore) -> Iterator[LoadItem]:
-    """Stream the articles of an ``eikg extract`` JSON Lines file as LoadItems.
-
-    A line that is not a JSON object with an article id gets one ``warn`` naming
-    ``file:line`` and is skipped; bad entities and relations inside a line are
-    reported (and left out) when the item is loaded.
-    """
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    with handle:
-        for n, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line:
-                continue
-            where = f"{path}:{n}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                warn(f"{where}: malformed JSON: {err.msg} (column {err.colno})")
-                continue
-            if not isinstance(obj, dict):
-                warn(f"{where}: expected a JSON object, got {type(obj).__name__}")
-                continue
-            if not isinstance(obj.get("id"), (str, int)) or str(obj["id"]) == "":
-                warn(f"{where}: no article id")
-                continue
-            yield LoadItem(obj, content_hash_of(obj), where, line)
-
-
 # --- planning rows ----------------------------------------------------------------------
 
 
@@ -193,26 +124,22 @@ class _Names:
     """Plain-string lookups derived once from the vocabulary (the planner's hot loop)."""
 
     labels: dict[str, tuple[str, ...]]  # EntityType value -> labels
-    rel_types: dict[str, str]  # RelationType value -> relationship type
-    symmetric: frozenset[str]
+    rel_types: dict[RelationType, str]  # RelationType -> relationship type
+    symmetric: frozenset[RelationType]
     located_in: str
 
     @classmethod
     def of(cls, vocab: Vocabulary) -> _Names:
         return cls(
             labels={t.value: labels for t, labels in vocab.entity_labels.items()},
-            rel_types={t.value: rt for t, rt in vocab.relationship_types.items()},
-            symmetric=frozenset(t.value for t in SYMMETRIC_RELATIONS),
+            rel_types=dict(vocab.relationship_types),
+            symmetric=SYMMETRIC_RELATIONS,
             located_in=vocab.relationship_types[RelationType.LOCATED_IN],
         )
 
 
-def _str(value: Any) -> str | None:
-    return value if value is None or isinstance(value, str) else str(value)
-
-
 def _plan_article(
-    item: LoadItem,
+    ex: Extraction,
     names: _Names,
     redirects: Mapping[str, Redirect],
     warn: Warn,
@@ -220,122 +147,127 @@ def _plan_article(
     """The statement rows of one article: an entity row (with its MENTIONS) per key,
     a relationship row per extracted relation. Repeats across articles are left to
     MERGE, which adds an article's sources and evidence once."""
-    obj = item.obj
-    aid = str(obj["id"])
-    where = item.where or aid
-    published = _str(obj.get("published"))
-    local: dict[str, str] = {}  # entity id -> key
-    rows: dict[str, dict[str, Any]] = {}  # key -> row
-    places: list[tuple[str, str]] = []
-    for e in obj.get("entities") or ():
-        try:
-            eid, name, etype = str(e["id"]), str(e["name"]), e["type"]
-            aliases = e.get("aliases") or ()
-            count = len(e.get("mentions") or ()) or 1
-        except (KeyError, TypeError, AttributeError) as err:
-            warn(f"{where}: entity {_describe(e)}: {_reason(err)}")
-            continue
-        if etype not in names.labels:
-            warn(f"{where}: entity {eid!r}: unknown type {etype!r}")
-            continue
-        key = e.get("key") or fallback_key(etype, name)
-        forms = [name, *(str(a) for a in aliases if a and a != name)] if aliases else [name]
-        if redirects:
-            target = redirects.get(key)
-            if target is not None:
-                key, name, etype = target.key, target.name, target.type.value
-        local[eid] = key
-        if e.get("place"):
-            places.append((eid, str(e["place"])))
+    local, rows = _entity_rows(ex.entities, redirects)
+    relationships, located, count = _relationship_rows(ex, names, local, warn)
+    _add_event_places(ex, names, local, located, relationships)
+    content_hash = ex.content_hash
+    return _ArticlePlan(
+        ex.article.id, content_hash, _article_row(ex, content_hash, rows), rows, relationships, count
+    )
+
+
+def _entity_rows(
+    entities: Iterable[Entity], redirects: Mapping[str, Redirect]
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """(entity id -> key, key -> entity row): one row per key, a merged-away key
+    written as the key it was merged into."""
+    local: dict[str, str] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for e in entities:
+        key, name, etype = e.key or fallback_key(e.type.value, e.name), e.name, e.type
+        forms = [name, *(str(a) for a in e.aliases if a and a != name)]
+        count = len(e.mentions) or 1
+        target = redirects.get(key) if redirects else None
+        if target is not None:
+            key, name, etype = target.key, target.name, target.type
+        local[e.id] = key
         row = rows.get(key)
         if row is None:
             rows[key] = {
-                "key": key,
-                "name": name,
-                "type": etype,
-                "forms": forms,
-                "date": _str(e.get("date")),
+                "key": key, "name": name, "type": etype.value, "forms": forms, "date": e.date,
                 "count": count,
             }
         else:  # two local entities under one key (merged, or resolved alike)
             row["forms"] = _unique(row["forms"] + forms)
-            row["date"] = row["date"] or _str(e.get("date"))
+            row["date"] = row["date"] or e.date
             row["count"] += count
+    return local, rows
+
+
+def _relationship_rows(
+    ex: Extraction, names: _Names, local: Mapping[str, str], warn: Warn
+) -> tuple[dict[str, list[dict[str, Any]]], set[tuple[str, str]], int]:
+    """(relationship type -> rows, the LOCATED_IN pairs among them, relations counted):
+    one row per article and relationship; a relation naming an entity the article
+    does not have gets one ``warn``."""
+    where = ex.article.source or ex.article.id
     relationships: dict[str, list[dict[str, Any]]] = {}
     located: set[tuple[str, str]] = set()
     seen: set[tuple[str, str, str]] = set()
     count = 0
-    for r in obj.get("relations") or ():
-        try:
-            h, rtype, t = str(r["head"]), r["type"], str(r["tail"])
-            ev = r.get("evidence")
-            sentence = ev.get("sentence") if isinstance(ev, dict) else None
-            confidence = float(r.get("confidence", 1.0))
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            warn(f"{where}: relation {_describe(r)}: {_reason(err)}")
-            continue
-        rt = names.rel_types.get(rtype)
-        if rt is None:
-            warn(f"{where}: relation {h} -{rtype}-> {t}: unknown type {rtype!r}")
-            continue
-        head, tail = local.get(h), local.get(t)
+    for r in ex.relations:
+        rt = names.rel_types[r.type]
+        head, tail = local.get(r.head), local.get(r.tail)
         if head is None or tail is None:
-            missing = h if head is None else t
-            warn(f"{where}: relation {h} -{rtype}-> {t}: no entity {missing!r}")
+            missing = r.head if head is None else r.tail
+            warn(f"{where}: relation {r.head} -{r.type.value}-> {r.tail}: no entity {missing!r}")
             continue
         count += 1
         if head == tail:  # both ends merged into one entity
             continue
-        if rtype in names.symmetric and tail < head:
+        if r.type in names.symmetric and tail < head:
             head, tail = tail, head
-        if (rt, head, tail) in seen:  # one row per article and relationship
+        if (rt, head, tail) in seen:
             continue
         seen.add((rt, head, tail))
         if rt == names.located_in:
             located.add((head, tail))
         relationships.setdefault(rt, []).append(
-            {
-                "head": head,
-                "tail": tail,
-                "article": aid,
-                "sentence": _str(sentence) or None,
-                "title": _str(r.get("title")) or None,
-                "confidence": confidence,
-                "published": published,
-            }
+            _relationship_row(ex, head, tail, r.evidence.sentence, r.title, r.confidence)
         )
-    # An event's place is a LOCATED_IN fact even when no relation states it.
-    for eid, place in places:
-        pair = (local[eid], local.get(place))
+    return relationships, located, count
+
+
+def _add_event_places(
+    ex: Extraction,
+    names: _Names,
+    local: Mapping[str, str],
+    located: set[tuple[str, str]],
+    relationships: dict[str, list[dict[str, Any]]],
+) -> None:
+    """An event's place is a LOCATED_IN fact even when no relation states it."""
+    for e in ex.entities:
+        if not e.place:
+            continue
+        pair = (local[e.id], local.get(e.place))
         if pair[1] is not None and pair[0] != pair[1] and pair not in located:
             located.add(pair)
             relationships.setdefault(names.located_in, []).append(
-                {
-                    "head": pair[0],
-                    "tail": pair[1],
-                    "article": aid,
-                    "sentence": None,
-                    "title": None,
-                    "confidence": 1.0,
-                    "published": published,
-                }
+                _relationship_row(ex, pair[0], pair[1], None, None, 1.0)
             )
 
-    article_row = {
-        "id": aid,
-        "url": _str(obj.get("url")),
-        "title": _str(obj.get("title")),
-        "published": published,
-        "publisher": _str(obj.get("publisher")),
-        "contentHash": item.content_hash,
+
+def _relationship_row(
+    ex: Extraction, head: str, tail: str, sentence: str | None, title: str | None, confidence: float
+) -> dict[str, Any]:
+    return {
+        "head": head,
+        "tail": tail,
+        "article": ex.article.id,
+        "sentence": sentence or None,
+        "title": title or None,
+        "confidence": confidence,
+        "published": ex.article.published,
+    }
+
+
+def _article_row(ex: Extraction, content_hash: str, rows: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The Article node's row: its fields, its MENTIONS, and the extraction itself
+    (what a merge or split loads again)."""
+    a = ex.article
+    stored = dict(to_json(ex), content_hash=content_hash)
+    return {
+        "id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "published": a.published,
+        "publisher": a.publisher,
+        "contentHash": content_hash,
         "mentions": [
             {"key": key, "count": row["count"], "names": row["forms"]} for key, row in rows.items()
         ],
-        "extraction": pack_extraction(
-            item.raw if item.raw is not None else json.dumps(obj, ensure_ascii=False)
-        ),
+        "extraction": pack_extraction(json.dumps(stored, ensure_ascii=False)),
     }
-    return _ArticlePlan(aid, item.content_hash, article_row, rows, relationships, count)
 
 
 def pack_extraction(text: str) -> bytes:
@@ -346,20 +278,6 @@ def pack_extraction(text: str) -> bytes:
 
 def unpack_extraction(data: bytes | bytearray) -> str:
     return zlib.decompress(bytes(data)).decode("utf-8")
-
-
-def _describe(obj: Any) -> str:
-    if isinstance(obj, dict):
-        if "head" in obj:
-            return f"{obj.get('head')} -{obj.get('type')}-> {obj.get('tail')}"
-        return repr(obj.get("id", obj.get("name", "?")))
-    return repr(obj)[:40]
-
-
-def _reason(err: Exception) -> str:
-    if isinstance(err, KeyError):
-        return f"missing field {err.args[0]!r}"
-    return str(err) or type(err).__name__
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -512,7 +430,7 @@ def _write_batch(
 
 def load(
     driver: neo4j.Driver,
-    items: Iterable[Extraction | LoadItem],
+    extractions: Iterable[Extraction],
     *,
     database: str | None = None,
     force: bool = False,
@@ -526,7 +444,8 @@ def load(
 
     ``batch_size`` is the number of extracted relations (at least one article) per
     transaction. ``progress`` is called with the number of articles each batch
-    handled. ``warn`` receives one line per relation that names a missing entity.
+    handled. ``warn`` receives one line per relation that names a missing entity
+    (the article's ``source``, else its id, first).
     """
     vocab = vocabulary()
     names = _Names.of(vocab)
@@ -537,7 +456,7 @@ def load(
         warn(f"timeline counters rebuilt for {', '.join(rebuilt)} (they did not match the graph)")
     summary = LoadSummary()
     written = _Written()
-    batches = _read_ahead(_batches(items, names, redirects, warn, batch_size))
+    batches = _read_ahead(_batches(extractions, names, redirects, warn, batch_size))
     try:
         for plans, rows in batches:
             with driver.session(database=database) as session:
@@ -561,7 +480,7 @@ def load(
 
 
 def _batches(
-    items: Iterable[Extraction | LoadItem],
+    extractions: Iterable[Extraction],
     names: _Names,
     redirects: Mapping[str, Redirect],
     warn: Warn,
@@ -572,10 +491,8 @@ def _batches(
     plans: list[_ArticlePlan] = []
     ids: set[str] = set()
     size = 0
-    for item in items:
-        if isinstance(item, Extraction):
-            item = LoadItem.of(item)
-        plan = _plan_article(item, names, redirects, warn)
+    for ex in extractions:
+        plan = _plan_article(ex, names, redirects, warn)
         if plan.id in ids:  # a second version of an article in one batch: the first goes first
             yield plans, _combine(plans, names)
             plans, ids, size = [], set(), 0
@@ -639,63 +556,22 @@ def _read_ahead(source: Iterator[Any]) -> Generator[Any, None, None]:
         thread.join()
 
 
-def stored_items(
+def stored_extractions(
     driver: neo4j.Driver, ids: Iterable[str] | None, database: str | None = None
-) -> list[LoadItem]:
+) -> list[Extraction]:
     """The extractions stored on the given Article nodes (every one when ``ids`` is
-    None), to load them again or to resolve entities from."""
+    None), to load them again or to resolve entities from. Each keeps its stored
+    content hash; an entity or relation a graph of older eikg stored but this one
+    cannot decode is left out, as the load that stored it left it out."""
     if ids is None:
         query, params = statement("all_extractions"), {}
     else:
         query, params = statement("stored_extractions"), {"ids": list(ids)}
     with driver.session(database=database) as session:
         records = session.execute_read(lambda tx: list(tx.run(query, **params)))
-    items = []
+    out = []
     for rec in records:
-        raw = unpack_extraction(rec["extraction"])
-        items.append(LoadItem(json.loads(raw), rec["contentHash"], f"article {rec['id']}", raw))
-    return items
-
-
-def ingest(
-    driver: neo4j.Driver,
-    paths: Iterable[str | Path],
-    *,
-    database: str | None = None,
-    force: bool = False,
-    redirects: Mapping[str, Redirect] | None = None,
-    model: str | None = None,
-    workers: int = 1,
-    batch_size: int = BATCH_SIZE,
-    progress: Callable[[int], None] | None = None,
-    warn: Warn = _ignore,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-) -> LoadSummary:
-    """Read the articles in ``paths``, extract them with spaCy and load the result.
-
-    ``workers`` > 1 runs spaCy in that many processes (the load stays one writer).
-    Entities and relations below ``min_confidence`` stay out of the graph.
-    ``warn`` gets one line per file, JSONL line or relation that was skipped.
-    """
-    from eikg.ingest.model import DEFAULT_MODEL
-    from eikg.ingest.pipeline import extract
-    from eikg.ingest.sources import read_articles
-
-    articles = read_articles(paths, on_problem=warn)
-
-    def extracted() -> Iterator[Extraction]:
-        # extraction is the slow part: count progress as articles leave spaCy
-        for ex in extract(articles, model=model or DEFAULT_MODEL, workers=workers):
-            yield at_confidence(ex, min_confidence)
-            if progress is not None:
-                progress(1)
-
-    return load(
-        driver,
-        extracted(),
-        database=database,
-        force=force,
-        redirects=redirects,
-        batch_size=batch_size,
-        warn=warn,
-    )
+        ex = from_json(json.loads(unpack_extraction(rec["extraction"])), on_problem=_ignore)
+        article = replace(ex.article, source=f"article {rec['id']}", text_hash=rec["contentHash"])
+        out.append(replace(ex, article=article))
+    return out

@@ -228,6 +228,37 @@ def _member(enum: type[EntityType] | type[RelationType], notation: str, term: UR
 def vocabulary() -> Vocabulary:
     """Derive node labels, relationship types, keys and indexes from ``ontology.ttl``."""
     g = _ontology()
+    entity_classes = _entity_classes(g)
+    entity_labels = {
+        t: tuple(local_name(c) for c in _eikg_superclasses(g, cls))
+        for t, cls in entity_classes.items()
+    }
+    relation_properties, mentions_type = _relation_properties(g)
+    relationship_types = {t: upper_snake(local_name(p)) for t, p in relation_properties.items()}
+    labels = {label for ls in entity_labels.values() for label in ls}
+    labels.add(local_name(EIKG.Article))
+    return Vocabulary(
+        entity_classes=MappingProxyType(entity_classes),
+        entity_labels=MappingProxyType(entity_labels),
+        relation_properties=MappingProxyType(relation_properties),
+        relationship_types=MappingProxyType(relationship_types),
+        mentions_type=mentions_type,
+        labels=frozenset(labels),
+        all_relationship_types=frozenset({*relationship_types.values(), mentions_type}),
+        keys=_keys(g),
+        indexes=_indexes(g),
+        relationship_indexes=tuple(
+            sorted(
+                (rel_type, local_name(prop))
+                for prop in g.subjects(EIKG.indexedFor, EIKG.Statement)
+                for rel_type in relationship_types.values()
+            )
+        ),
+    )
+
+
+def _entity_classes(g: Graph) -> dict[EntityType, URIRef]:
+    """The eikg class of each EntityType (the class whose skos:notation names it)."""
     entity_classes: dict[EntityType, URIRef] = {}
     for cls in g.subjects(RDF.type, OWL.Class):
         if not isinstance(cls, URIRef) or cls not in EIKG:
@@ -239,11 +270,12 @@ def vocabulary() -> Vocabulary:
     missing = [t.value for t in EntityType if t not in entity_classes]
     if missing:
         raise EikgError(f"ontology.ttl: no class for entity types {', '.join(missing)}")
-    entity_labels = {
-        t: tuple(local_name(c) for c in _eikg_superclasses(g, cls))
-        for t, cls in entity_classes.items()
-    }
+    return entity_classes
 
+
+def _relation_properties(g: Graph) -> tuple[dict[RelationType, URIRef], str]:
+    """The eikg object property of each RelationType, and the MENTIONS type; a
+    notation must be the UPPER_SNAKE form of the property's name."""
     relation_properties: dict[RelationType, URIRef] = {}
     mentions_type = None
     for prop in g.subjects(RDF.type, OWL.ObjectProperty):
@@ -266,35 +298,26 @@ def vocabulary() -> Vocabulary:
         raise EikgError(f"ontology.ttl: no property for relation types {', '.join(missing)}")
     if mentions_type is None:
         raise EikgError("ontology.ttl: eikg:mentions has no skos:notation")
-    relationship_types = {t: upper_snake(local_name(p)) for t, p in relation_properties.items()}
+    return relation_properties, mentions_type
 
-    keys: list[tuple[str, str]] = []
-    for cls, key_list in g.subject_objects(OWL.hasKey):
-        if isinstance(cls, URIRef) and cls in EIKG:
-            for prop in Collection(g, key_list):
-                keys.append((local_name(cls), local_name(prop)))
-    indexes: list[tuple[str, str]] = []
-    for prop in g.subjects(EIKG.indexed, Literal(True)):
-        for domain in g.objects(prop, RDFS.domain):
-            if isinstance(domain, URIRef) and domain in EIKG:
-                indexes.append((local_name(domain), local_name(prop)))
-    relationship_indexes = [
-        (rel_type, local_name(prop))
-        for prop in g.subjects(EIKG.indexedFor, EIKG.Statement)
-        for rel_type in relationship_types.values()
+
+def _keys(g: Graph) -> tuple[tuple[str, str], ...]:
+    """(label, property) of every owl:hasKey of an eikg class."""
+    keys = [
+        (local_name(cls), local_name(prop))
+        for cls, key_list in g.subject_objects(OWL.hasKey)
+        if isinstance(cls, URIRef) and cls in EIKG
+        for prop in Collection(g, key_list)
     ]
+    return tuple(sorted(keys))
 
-    labels = {label for ls in entity_labels.values() for label in ls}
-    labels.add(local_name(EIKG.Article))
-    return Vocabulary(
-        entity_classes=MappingProxyType(entity_classes),
-        entity_labels=MappingProxyType(entity_labels),
-        relation_properties=MappingProxyType(relation_properties),
-        relationship_types=MappingProxyType(relationship_types),
-        mentions_type=mentions_type,
-        labels=frozenset(labels),
-        all_relationship_types=frozenset({*relationship_types.values(), mentions_type}),
-        keys=tuple(sorted(keys)),
-        indexes=tuple(sorted(indexes)),
-        relationship_indexes=tuple(sorted(relationship_indexes)),
-    )
+
+def _indexes(g: Graph) -> tuple[tuple[str, str], ...]:
+    """(label of the domain, property) of every property marked eikg:indexed."""
+    indexes = [
+        (local_name(domain), local_name(prop))
+        for prop in g.subjects(EIKG.indexed, Literal(True))
+        for domain in g.objects(prop, RDFS.domain)
+        if isinstance(domain, URIRef) and domain in EIKG
+    ]
+    return tuple(sorted(indexes))

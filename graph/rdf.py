@@ -25,30 +25,22 @@ a *named graph* whose name is the article's IRI, holding the facts that article
 states and, on the statement, the evidence sentences taken from that article,
 so each sentence is tied to its own article.
 
-Every format is written by eikg as rows come out of Neo4j, so memory does not
-grow with the graph (rdflib's serialisers hold the whole graph): N-Triples and
-N-Quads line by line; Turtle and TriG with prefixed names and one block per run of
-quads sharing a subject and graph; JSON-LD with the same prefixes in its context,
-a node object per run. The triples of one subject or graph may come in several blocks or objects,
-as all three formats allow.
+This module is the mapping (rows -> quads, pure). Reading the rows from Neo4j and
+writing a file is :mod:`eikg.graph.rdf_export`; the serialisers, one module per
+format family, are :mod:`eikg.graph.rdf_lines` (N-Triples, N-Quads),
+:mod:`eikg.graph.rdf_turtle` (Turtle, TriG) and :mod:`eikg.graph.rdf_jsonld`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
-import neo4j
 from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV
 
@@ -59,20 +51,6 @@ from eikg.records import EntityType, RelationType
 #: A triple and the named graph it belongs to (None: the default graph).
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
 
-#: --format value -> rdflib serializer name; nt and nquads are streamed by eikg.
-FORMATS = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "json-ld": "json-ld",
-    "jsonld": "json-ld",
-    "trig": "trig",
-    "nquads": "nquads",
-    "nq": "nquads",
-}
-#: Formats that carry named graphs (one per article).
-DATASET_FORMATS = {"trig", "nquads", "json-ld"}
 #: Prefixes of the exports (and of rdflib graphs built here), longest namespace
 #: first where one extends another.
 PREFIXES = (
@@ -86,6 +64,15 @@ PREFIXES = (
     ("rdf", str(RDF)),
     ("xsd", str(XSD)),
 )
+
+
+def split_iri(iri: str) -> tuple[str, str]:
+    """(prefix, local part) under the first of PREFIXES whose namespace starts ``iri``,
+    else ('', '')."""
+    for prefix, ns in PREFIXES:
+        if iri.startswith(ns):
+            return prefix, iri[len(ns):]
+    return "", ""
 
 
 # --- IRIs ---------------------------------------------------------------------------------
@@ -283,53 +270,6 @@ def relation_quads(row: dict[str, Any]) -> Iterator[Quad]:
                 yield (st, T_evidence, Literal(sentence), g)
 
 
-# --- reading Neo4j ------------------------------------------------------------------------
-
-
-def _cypher(name: str) -> str:
-    return resources.files("eikg.graph").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
-
-
-#: Column order of each export query's rows (see graph/export_*.cypher).
-_EXPORTS = (
-    ("export_entities", ("key", "name", "type", "aliases", "date", "firstSeen", "lastSeen")),
-    ("export_articles", ("id", "url", "title", "published", "publisher", "contentHash", "mentions")),
-    (
-        "export_relations",
-        ("head", "type", "tail", "sources", "evidence", "evidenceSources", "firstSeen",
-         "lastSeen", "title", "confidence"),
-    ),
-)
-#: Entities (or articles, or heads of relationships) per page.
-PAGE_SIZE = 2000
-
-
-def iter_quads(
-    driver: neo4j.Driver, *, database: str | None = None, page: int = PAGE_SIZE
-) -> Iterator[Quad]:
-    """Every quad of the graph, streamed from Neo4j: entities, articles, relationships.
-
-    Each export query reads one keyset page (``page`` entities or articles after
-    the last key seen) as one record, so neither the server nor this process
-    ever holds more than a page.
-    """
-    convert = {
-        "export_entities": entity_quads,
-        "export_articles": article_quads,
-        "export_relations": relation_quads,
-    }
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        for name, columns in _EXPORTS:
-            text, to_quads, after = _cypher(name), convert[name], ""
-            while True:
-                record = session.run(text, after=after, size=page).single()
-                if record is None:
-                    break
-                for row in record["chunk"]:
-                    yield from to_quads(dict(zip(columns, row)))
-                after = record["last"]
-
-
 def to_dataset(quads: Iterable[Quad]) -> Dataset:
     """An rdflib Dataset: the default graph plus one named graph per article."""
     ds = Dataset()
@@ -357,260 +297,3 @@ def to_graph(quads: Iterable[Quad]) -> Graph:
 def bind_prefixes(graph: Graph) -> None:
     for prefix, ns in PREFIXES:
         graph.bind(prefix, ns)
-
-
-# --- N-Triples / N-Quads lines ------------------------------------------------------------
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _term(term: URIRef | Literal, iri: Callable[[str], str]) -> str:
-    """A term in N-Triples/Turtle syntax, IRIs (and datatypes) written by ``iri``."""
-    if isinstance(term, URIRef):
-        return iri(str(term))
-    text = str(term).translate(_ESCAPES)
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype:
-        return f'"{text}"^^{iri(str(term.datatype))}'
-    return f'"{text}"'
-
-
-def _nt_iri(iri: str) -> str:
-    return f"<{iri}>"
-
-
-def _nt_term(term: URIRef | Literal) -> str:
-    return _term(term, _nt_iri)
-
-
-def nt_line(quad: Quad, *, with_graph: bool) -> str:
-    """One N-Triples (or, ``with_graph``, N-Quads) line, newline included."""
-    s, p, o, g = quad
-    if with_graph and g is not None:
-        return f"<{s}> <{p}> {_nt_term(o)} <{g}> .\n"
-    return f"<{s}> <{p}> {_nt_term(o)} .\n"
-
-
-def write_lines(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int:
-    """Write quads as N-Triples (default graph only) or N-Quads; returns the line count.
-
-    Streams: nothing is kept but the line being written.
-    """
-    n = 0
-    for quad in quads:
-        if quad[3] is not None and not with_graph:
-            continue
-        out.write(nt_line(quad, with_graph=with_graph))
-        n += 1
-    return n
-
-
-# --- export -------------------------------------------------------------------------------
-
-
-def normalise_format(fmt: str) -> str:
-    key = fmt.lower().strip()
-    if key not in FORMATS:
-        raise InputError(f"unknown RDF format {fmt!r}: use turtle, nt, json-ld, trig or nquads")
-    return FORMATS[key]
-
-
-# --- Turtle / TriG --------------------------------------------------------------------------
-
-# A local name written without escapes (a safe subset of Turtle's PN_LOCAL).
-_LOCAL = re.compile(r"(?:[A-Za-z0-9_:]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.:-]|%[0-9A-Fa-f]{2})*")
-
-
-@lru_cache(maxsize=4096)  # bounded: predicates, classes and popular entities repeat
-def _ttl_iri(iri: str) -> str:
-    """An IRI as a prefixed name when its local part needs no escape, else ``<iri>``.
-
-    >>> _ttl_iri("https://w3id.org/eikg/id/college:riverbend%20poly")
-    'id:college:riverbend%20poly'
-    >>> _ttl_iri("https://w3id.org/eikg/id/article/a~1")
-    '<https://w3id.org/eikg/id/article/a~1>'
-    """
-    prefix, local = _split(iri)
-    if local and _LOCAL.fullmatch(local) and not local.endswith("."):
-        return f"{prefix}:{local}"
-    return f"<{iri}>"
-
-
-def _split(iri: str) -> tuple[str, str]:
-    """(prefix, local part) under the first of PREFIXES whose namespace starts ``iri``,
-    else ('', '')."""
-    for prefix, ns in PREFIXES:
-        if iri.startswith(ns):
-            return prefix, iri[len(ns):]
-    return "", ""
-
-
-def _ttl_predicate(term: URIRef) -> str:
-    return "a" if term == RDF.type else _ttl_iri(str(term))
-
-
-def _ttl_term(term: URIRef | Literal) -> str:
-    return _term(term, _ttl_iri)
-
-
-def write_turtle(quads: Iterable[Quad], out: TextIO, *, with_graph: bool) -> int:
-    """Write quads as Turtle (default graph only) or TriG; returns the triples written.
-
-    Streams: consecutive quads with the same subject (and graph) share one block
-    (``s p o ; p o .``), consecutive named-graph quads one ``graph { ... }``.
-    """
-    for prefix, ns in PREFIXES:
-        out.write(f"@prefix {prefix}: <{ns}> .\n")
-    out.write("\n")
-    n = 0
-    graph: URIRef | None = None  # the open named-graph block, if any
-    subject: URIRef | None = None  # the open subject block, if any
-    indent = ""
-    for s, p, o, g in quads:
-        if g is not None and not with_graph:
-            continue
-        if subject is not None and (s != subject or g != graph):
-            out.write(" .\n")
-            subject = None
-        if g != graph:
-            if graph is not None:
-                out.write("}\n")
-            if g is not None:
-                out.write(f"{_ttl_iri(str(g))} {{\n")
-            graph, indent = g, ("  " if g is not None else "")
-        if subject is None:
-            out.write(f"{indent}{_ttl_term(s)} {_ttl_predicate(p)} {_ttl_term(o)}")
-            subject = s
-        else:
-            out.write(f" ;\n{indent}    {_ttl_predicate(p)} {_ttl_term(o)}")
-        n += 1
-    if subject is not None:
-        out.write(" .\n")
-    if graph is not None:
-        out.write("}\n")
-    return n
-
-
-def serialise(quads: Iterable[Quad], out: TextIO, fmt: str) -> int:
-    """Write ``quads`` to ``out`` in ``fmt``; returns the number of triples/quads written.
-
-    Streams in every format: nothing is kept but the subject being written.
-    """
-    fmt = normalise_format(fmt)
-    if fmt in ("nt", "nquads"):
-        return write_lines(quads, out, with_graph=fmt == "nquads")
-    if fmt in ("turtle", "trig"):
-        return write_turtle(quads, out, with_graph=fmt == "trig")
-    return write_json_ld(quads, out)
-
-
-@lru_cache(maxsize=4096)  # bounded, as _ttl_iri
-def _json_ld_iri(iri: str) -> str:
-    """An IRI as a compact IRI under the context's prefixes (any local part will do
-    in JSON, none begins with ``//``), else as it is.
-
-    >>> _json_ld_iri("https://w3id.org/eikg/id/article/a~1")
-    'art:a~1'
-    """
-    prefix, local = _split(iri)
-    return f"{prefix}:{local}" if local and not local.startswith("//") else iri
-
-
-def _json_ld_value(term: URIRef | Literal) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"@id": _json_ld_iri(str(term))}
-    if term.language:
-        return {"@value": str(term), "@language": term.language}
-    if term.datatype:
-        return {"@value": str(term), "@type": _json_ld_iri(str(term.datatype))}
-    return {"@value": str(term)}
-
-
-def write_json_ld(quads: Iterable[Quad], out: TextIO) -> int:
-    """Write quads as JSON-LD; returns the quads written.
-
-    ``{"@context": {prefixes}, "@graph": [...]}``, streamed: in ``@graph`` a node
-    object per run of quads sharing a subject (IRIs compacted under the prefixes,
-    values as value objects), and per run of named-graph quads a graph object
-    ``{"@id": graph, "@graph": [...]}``. Objects naming the same node or graph add
-    up, as JSON-LD defines, so a subject or graph may appear in several.
-    """
-    n = 0
-    first = True
-    graph: URIRef | None = None
-    nodes: list[dict[str, Any]] = []  # the open run's node objects (last one open)
-    subject: URIRef | None = None
-
-    def flush() -> None:
-        nonlocal first, nodes
-        if not nodes:
-            return
-        objects = nodes if graph is None else [{"@id": _json_ld_iri(str(graph)), "@graph": nodes}]
-        for obj in objects:
-            out.write("\n" if first else ",\n")
-            out.write(json.dumps(obj, ensure_ascii=False))
-            first = False
-        nodes = []
-
-    context = json.dumps({prefix: ns for prefix, ns in PREFIXES})
-    out.write(f'{{"@context": {context},\n"@graph": [')
-    for s, p, o, g in quads:
-        if g != graph or (g is None and s != subject):
-            flush()
-            graph, subject = g, None
-        if s != subject:
-            nodes.append({"@id": _json_ld_iri(str(s))})
-            subject = s
-        node = nodes[-1]
-        if p == RDF.type and isinstance(o, URIRef):
-            node.setdefault("@type", []).append(_json_ld_iri(str(o)))
-        else:
-            node.setdefault(_json_ld_iri(str(p)), []).append(_json_ld_value(o))
-        n += 1
-    flush()
-    out.write("\n]}\n")
-    return n
-
-
-#: File suffix -> format, for ``format_for``.
-SUFFIXES = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".trig": "trig",
-    ".nq": "nquads", ".nquads": "nquads", ".jsonld": "json-ld", ".json": "json-ld",
-}
-
-
-def format_for(out: Path | str, fmt: str | None = None) -> str:
-    """The format to write: ``fmt`` if given, else the one the file name says
-    (``.gz`` aside), else Turtle.
-
-    >>> format_for("graph.nq.gz"), format_for("graph.rdf"), format_for("x.ttl", "nt")
-    ('nquads', 'turtle', 'nt')
-    """
-    if fmt is not None:
-        return normalise_format(fmt)
-    suffixes = [s.lower() for s in Path(out).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return SUFFIXES.get(suffixes[-1], "turtle") if suffixes else "turtle"
-
-
-def export_rdf(
-    driver: neo4j.Driver, out: Path, fmt: str | None = None, *, database: str | None = None
-) -> int:
-    """Export the whole graph from Neo4j to the file ``out``; returns triples/quads written.
-
-    ``fmt`` defaults to what the file name says (:func:`format_for`); a name ending
-    in ``.gz`` is written gzip-compressed, as it streams.
-    """
-    fmt = format_for(out, fmt)
-    out = Path(out)
-    try:
-        if out.suffix.lower() == ".gz":
-            handle = gzip.open(out, "wt", encoding="utf-8", compresslevel=6)
-        else:
-            handle = out.open("w", encoding="utf-8")
-        with handle as fh:
-            return serialise(iter_quads(driver, database=database), fh, fmt)
-    except OSError as err:
-        raise InputError(f"cannot write {out}: {err.strerror}") from None

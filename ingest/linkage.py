@@ -29,7 +29,7 @@ Events, people and places are not linked here: people and places merge by equal
 names in :mod:`eikg.ingest.resolve`, and an event is one happening, keyed by
 name and date (or article), so two articles' "signing ceremony" stay two events.
 
-Pure: no database. :mod:`eikg.graph.resolution` feeds it the graph's stored
+Pure: no database. :mod:`eikg.resolution` feeds it the graph's stored
 extractions and applies the decisions.
 """
 

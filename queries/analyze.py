@@ -12,9 +12,10 @@ import neo4j
 import networkx as nx
 
 from eikg.errors import QueryError
+from eikg.graph.statements import statement
 from eikg.queries import analysis
 from eikg.queries.project import Projection, to_networkx
-from eikg.queries.runner import QueryResult, internal_query
+from eikg.queries.runner import QueryResult
 
 ANALYSES = ("centrality", "communities", "brokers", "ego", "path", "recommend")
 
@@ -80,7 +81,7 @@ def write_back(driver: neo4j.Driver, name: str, result: QueryResult, *,
         for start in range(0, len(rows), 5000):
             batch = rows[start : start + 5000]
             updated += session.execute_write(
-                lambda tx, b=batch: tx.run(internal_query("_write_scores"), rows=b).single()["updated"]
+                lambda tx, b=batch: tx.run(statement("write_scores"), rows=b).single()["updated"]
             )
     return updated
 

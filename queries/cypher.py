@@ -23,6 +23,7 @@ import neo4j
 from neo4j.exceptions import ClientError, Neo4jError
 
 from eikg.errors import QueryError
+from eikg.graph.statements import statement
 from eikg.queries.runner import DEFAULT_TIMEOUT, QueryResult, plain
 
 #: Plan operators that change data or schema, or reach outside the database.
@@ -45,7 +46,7 @@ def _operator_name(op: dict[str, Any]) -> str:
 
 
 def _procedure_modes(session: neo4j.Session) -> dict[str, str]:
-    result = session.run("SHOW PROCEDURES YIELD name, mode RETURN name, mode")
+    result = session.run(statement("procedure_modes"))
     return {r["name"].lower(): r["mode"] for r in result}
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import neo4j
 import networkx as nx
 
+from eikg.graph.statements import statement
 from eikg.queries import analysis, maps
 from eikg.queries.project import Projection, to_networkx
-from eikg.queries.runner import internal_query
 
 #: Relationships (or keys, or article ids) per read.
 BATCH = 5000
@@ -49,7 +49,7 @@ def add_evidence(driver: neo4j.Driver, graph: nx.MultiDiGraph, *, database: str 
         edges = [{"head": u, "type": k, "tail": v} for u, v, k in graph.edges(keys=True)]
         sources: set[str] = set()
         for batch in _batches(edges):
-            for rec in session.run(internal_query("_map_evidence"), {"edges": batch}):
+            for rec in session.run(statement("map_evidence"), {"edges": batch}):
                 attrs = graph.edges[rec["head"], rec["tail"], rec["type"]]
                 attrs["evidence"] = list(rec["evidence"])
                 attrs["evidenceSources"] = list(rec["evidenceSources"])
@@ -57,11 +57,11 @@ def add_evidence(driver: neo4j.Driver, graph: nx.MultiDiGraph, *, database: str 
                     attrs["title"] = rec["title"]
                 sources.update(map(str, rec["evidenceSources"][: maps.TOP_EVIDENCE]))
         for batch in _batches(list(graph)):
-            for rec in session.run(internal_query("_map_entities"), {"keys": batch}):
+            for rec in session.run(statement("map_entities"), {"keys": batch}):
                 graph.nodes[rec["key"]]["date"] = rec["date"]
         articles = graph.graph.setdefault("articles", {})
         for batch in _batches(sorted(sources)):
-            for rec in session.run(internal_query("_map_articles"), {"ids": batch}):
+            for rec in session.run(statement("map_articles"), {"ids": batch}):
                 articles[rec["id"]] = {"title": rec["title"], "published": rec["published"]}
 
 

@@ -11,14 +11,14 @@ Articles and MENTIONS are not projected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import neo4j
 import networkx as nx
 
 from eikg.errors import QueryError
-from eikg.queries.runner import internal_query
+from eikg.graph.statements import keyset_pages, statement
 from eikg.records import EntityType, RelationType
 
 
@@ -105,25 +105,14 @@ def to_networkx(
     }
     add_edge = g.add_edge  # add_edges_from goes through views per edge: slower
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        for chunk in _pages(session, internal_query("_project_nodes"), params):
+        for chunk in keyset_pages(session, statement("project_nodes"), params):
             g.add_nodes_from(
                 (key, {"name": name, "type": kind, "aliases": list(aliases)})
                 for key, name, kind, aliases in chunk
             )
-        for chunk in _pages(session, internal_query("_project_edges"), params):
+        for chunk in keyset_pages(session, statement("project_edges"), params):
             for head, rel, tail, n, first, last in chunk:
                 add_edge(head, tail, key=rel, articles=n, firstSeen=first, lastSeen=last)
     if projection.windowed:
         g.remove_nodes_from([v for v in list(g) if g.degree(v) == 0])
     return g
-
-
-def _pages(session: neo4j.Session, text: str, params: dict) -> Iterator[list]:
-    """The chunk of every keyset page of a query taking $after and returning last, chunk."""
-    after = ""
-    while True:
-        record = session.run(text, params, after=after).single()
-        if record is None:
-            return
-        yield record["chunk"]
-        after = record["last"]

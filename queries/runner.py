@@ -9,9 +9,10 @@ Each file holds one read-only statement and a ``//`` header::
     // columns: a, b, c
 
 A parameter typed ``entity`` is looked up first (key, name or alias, any case)
-and the statement receives the entity's key. Files whose name starts with ``_``
-are internal helpers and are not listed. Every value reaches Cypher as a
-parameter; query text is never assembled from input.
+and the statement receives the entity's key. Only queries a user runs live here;
+eikg's own statements (lookups, projections, writes) are in ``graph/cypher/``
+(:mod:`eikg.graph.statements`). Every value reaches Cypher as a parameter; query
+text is never assembled from input.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import neo4j
 from neo4j.exceptions import ClientError, Neo4jError
 
 from eikg.errors import QueryError
+from eikg.graph.statements import statement
 
 #: Seconds a named query may run before the server stops it.
 DEFAULT_TIMEOUT = 30.0
@@ -131,7 +133,7 @@ def _all_queries() -> dict[str, NamedQuery]:
 
 def list_queries() -> list[NamedQuery]:
     """The named queries an analyst can run, by name."""
-    return [q for n, q in sorted(_all_queries().items()) if not n.startswith("_")]
+    return [q for _, q in sorted(_all_queries().items())]
 
 
 def _fold(name: str) -> str:
@@ -159,11 +161,6 @@ def get_query(name: str) -> NamedQuery:
         else "; `eikg query --list` shows them all"
     )
     raise QueryError(f"no named query {name!r}{hint}")
-
-
-def internal_query(name: str) -> str:
-    """The text of an internal query file (``_name.cypher``), for eikg's own modules."""
-    return _all_queries()[name].text
 
 
 def parse_params(pairs: list[str] | None) -> dict[str, str]:
@@ -227,12 +224,12 @@ def resolve_entity(driver: neo4j.Driver, name: str, database: str | None = None)
     An exact key or name beats an alias; several equally good matches or none
     raise QueryError (none: with the closest known names).
     """
-    found = _read(driver, internal_query("_entity_exact"), {"name": name}, database, DEFAULT_TIMEOUT)
+    found = _read(driver, statement("entity_exact"), {"name": name}, database, DEFAULT_TIMEOUT)
     if any(r["key"] == name for r in found.rows):
         return name
     if not found.rows:  # no exact key or name: ignore case, try aliases (a full scan)
         found = _read(
-            driver, internal_query("_resolve_entity"), {"name": name}, database, DEFAULT_TIMEOUT
+            driver, statement("resolve_entity"), {"name": name}, database, DEFAULT_TIMEOUT
         )
     exact = [r for r in found.rows if r["exact"]]
     best = exact or found.rows
@@ -247,7 +244,7 @@ def resolve_entity(driver: neo4j.Driver, name: str, database: str | None = None)
 
 def suggest_entities(driver: neo4j.Driver, name: str, database: str | None = None) -> str:
     """'; did you mean ...?' with the closest entity names and aliases, or ''."""
-    rows = _read(driver, internal_query("_entity_names"), {}, database, DEFAULT_TIMEOUT).rows
+    rows = _read(driver, statement("entity_names"), {}, database, DEFAULT_TIMEOUT).rows
     known: dict[str, str] = {}
     for r in rows:
         for n in [r["name"], *r["aliases"]]:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.demo import SAMPLE_CORPUS, run_demo
-from eikg.graph.stats import count_graph
+from eikg.graph.counts import count_graph
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
-from eikg.graph import exports
-from eikg.graph.exports import EDGE_COLUMNS, NODE_COLUMNS, write_graph
 from eikg.graph.loader import load
+from eikg.queries import exports
+from eikg.queries.exports import EDGE_COLUMNS, NODE_COLUMNS, write_graph
 
 
 def test_docstring_examples_hold_exports():

@@ -11,7 +11,7 @@ from test_loader import a1, snapshot
 from typer.testing import CliRunner
 
 from eikg.cli import app
-from eikg.graph import rdf
+from eikg.graph import rdf, rdf_export
 from eikg.graph.ontology import ontology_graph, shapes_graph
 from eikg.records import to_json
 
@@ -48,7 +48,7 @@ def test_ingest_dev_corpus_twice_is_idempotent_and_shacl_valid(db, tmp_path):
     assert snapshot(db) == graph_first
     print(f"dev corpus ingested twice: {after_first[0]} nodes, {after_first[1]} relationships")
     ok, _, report = validate(
-        rdf.to_graph(rdf.iter_quads(db)),
+        rdf.to_graph(rdf_export.iter_quads(db)),
         shacl_graph=shapes_graph(),
         ont_graph=ontology_graph(),
         inference="none",

@@ -12,12 +12,13 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from eikg.graph import timeline
-from eikg.graph.loader import LoadItem, load, read_extractions
+from eikg.graph.loader import load
 from eikg.graph.ontology import vocabulary
 from eikg.records import (
     Article,
@@ -28,8 +29,10 @@ from eikg.records import (
     Relation,
     RelationType,
     Span,
+    from_json,
     to_json,
 )
+from eikg.workflow import read_extractions
 
 ROOT = Path(__file__).resolve().parents[1]
 E = EntityType
@@ -368,7 +371,7 @@ def test_killed_load_then_rerun_gives_the_uninterrupted_graph(db, tmp_path):
 def test_unknown_entity_reference_is_reported_not_loaded(db):
     bad = article("t-bad", "2024-01-01", [HILL], [("c", R.PARTNERS_WITH, "nobody", "A sentence.")])
     warnings: list[str] = []
-    load(db, [LoadItem(to_json(bad), "0" * 64, "bad.jsonl:7")], warn=warnings.append)
+    load(db, [replace(bad, article=replace(bad.article, source="bad.jsonl:7"))], warn=warnings.append)
     assert warnings == ["bad.jsonl:7: relation c -PARTNERS_WITH-> nobody: no entity 'nobody'"]
     assert node(db, HILL[1]) is not None
 
@@ -390,8 +393,6 @@ def test_entity_seen_again_in_later_batches_still_updates_dates_and_aliases(db):
 
 
 def test_extractions_without_text_are_told_apart_by_what_was_extracted(db):
-    from dataclasses import replace
-
     first = a1()
     bare = replace(first, article=replace(first.article, text=""))
     load(db, [bare])
@@ -414,3 +415,14 @@ def test_an_input_error_met_while_reading_ahead_stops_the_load_after_the_batches
     with pytest.raises(Broken, match="input ends badly"):
         load(db, items(), batch_size=1)
     assert load(db, [a1()]).articles_skipped == 1
+
+
+def test_extract_output_decodes_to_the_same_record_and_content_hash():
+    ex = a1()
+    back = from_json(json.loads(json.dumps(to_json(ex))))
+    assert back.content_hash == ex.content_hash
+    assert to_json(back) == to_json(ex)
+    problems: list[str] = []
+    bad = dict(to_json(ex), relations=[{"head": "x", "type": "LIKES", "tail": "h"}, {"head": "x"}])
+    assert from_json(bad, on_problem=problems.append).relations == ()
+    assert problems == ["relation x -LIKES-> h: unknown type 'LIKES'", "relation x -None-> None: missing field 'type'"]

@@ -291,8 +291,9 @@ def test_payloads_ingested_from_articles_never_run(browser, clean_db, tmp_path):
     """Through the real pipeline: an article (spaCy extraction and loader) whose
     title and sentences carry payloads, and an extraction whose entity name and
     alias do (the NER never yields such names, the loader takes them as given)."""
-    from eikg.graph.loader import ingest, load
+    from eikg.graph.loader import load
     from eikg.queries.map_source import write_graph_map
+    from eikg.workflow import ingest
     from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType
 
     title = "<script>window.__pwned='title'</script>Harbour news"

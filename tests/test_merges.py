@@ -10,18 +10,11 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
+from eikg.graph.decisions import MergeRecord, load_redirects, read_merges, redirects, write_merges
 from eikg.graph.loader import load
-from eikg.graph.merges import (
-    MergeRecord,
-    load_redirects,
-    merge_entities,
-    read_merges,
-    redirects,
-    split_entity,
-    write_merges,
-)
-from eikg.graph.resolution import suggest_merges
+from eikg.graph.merges import merge_entities, split_entity
 from eikg.records import EntityType, RelationType
+from eikg.resolution import suggest_merges
 
 E, R = EntityType, RelationType
 FULL = "college:northern lakes university"
@@ -60,6 +53,20 @@ def test_merge_file_round_trip_and_bad_line(tmp_path):
     path.write_text(path.read_text() + "{oops\n")
     with pytest.raises(InputError, match=r"merges.jsonl:2"):
         read_merges(path)
+
+
+
+def test_an_unreadable_or_unwritable_merge_file_is_one_error_naming_it(tmp_path):
+    # a directory where the file should be: unreadable and unwritable, even for root
+    path = tmp_path / "merges.jsonl"
+    path.mkdir()
+    with pytest.raises(InputError, match=r"merges.jsonl: cannot read: ") as read:
+        read_merges(path)
+    assert "\n" not in str(read.value)
+    with pytest.raises(InputError, match=r"merges.jsonl: cannot write: ") as written:
+        write_merges([MergeRecord(FULL, SHORT, "N", E.COLLEGE)], path, apart=[])
+    assert "\n" not in str(written.value)
+
 
 
 # --- against Neo4j ----------------------------------------------------------------------
@@ -152,3 +159,12 @@ def test_conflicting_or_self_merges_name_the_line(tmp_path):
     path.write_text(line.format("a", "a"))
     with pytest.raises(InputError, match=r"merges.jsonl:1: merges 'a' with itself"):
         read_merges(path)
+
+
+def test_cli_shows_an_unreadable_merge_file_as_one_line(db, tmp_path):
+    path = tmp_path / "merges.jsonl"
+    path.mkdir()
+    load(db, corpus())
+    out = CliRunner().invoke(app, ["split", SHORT, "--merges", str(path)])
+    assert out.exit_code == 1
+    assert out.output.strip().splitlines() == [f"error: {path}: cannot read: Is a directory"]

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
-from eikg.graph import rdf
+from eikg.graph import rdf, rdf_export, rdf_jsonld, rdf_lines, rdf_turtle
 from eikg.graph.loader import load
 from eikg.graph.ontology import EIKG, ontology_graph, shapes_graph
 
@@ -60,6 +60,13 @@ def conforms(graph: Graph) -> tuple[bool, str]:
 
 def test_docstring_examples_hold_rdf():
     result = doctest.testmod(rdf)
+    assert result.attempted >= 1
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("module", [rdf_export, rdf_jsonld, rdf_turtle])
+def test_docstring_examples_hold_in_the_serialisers(module):
+    result = doctest.testmod(module)
     assert result.attempted >= 1
     assert result.failed == 0
 
@@ -120,16 +127,16 @@ def test_missing_dates_and_urls_are_left_out_not_invented():
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
 def test_plain_formats_round_trip_isomorphic(fmt):
     buf = io.StringIO()
-    rdf.serialise(quads(), buf, fmt)
-    back = Graph().parse(data=buf.getvalue(), format=rdf.FORMATS[fmt])
+    rdf_export.serialise(quads(), buf, fmt)
+    back = Graph().parse(data=buf.getvalue(), format=rdf_export.FORMATS[fmt])
     assert isomorphic(back, rdf.to_graph(quads()))
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "json-ld"])
 def test_dataset_formats_round_trip_every_graph(fmt):
     buf = io.StringIO()
-    rdf.serialise(quads(), buf, fmt)
-    back = Dataset().parse(data=buf.getvalue(), format=rdf.FORMATS[fmt])
+    rdf_export.serialise(quads(), buf, fmt)
+    back = Dataset().parse(data=buf.getvalue(), format=rdf_export.FORMATS[fmt])
     want = rdf.to_dataset(quads())
     want_graphs = {g.identifier: g for g in want.graphs() if len(g)}
     got_graphs = {g.identifier: g for g in back.graphs() if len(g)}
@@ -141,7 +148,7 @@ def test_dataset_formats_round_trip_every_graph(fmt):
 def _same_graphs(data: str, fmt: str, source) -> int:
     """Parse ``data`` and check it holds exactly the graphs of ``source`` quads (Turtle:
     the default graph alone); returns their triple count."""
-    back = Dataset().parse(data=data, format=rdf.FORMATS[fmt])
+    back = Dataset().parse(data=data, format=rdf_export.FORMATS[fmt])
     want = rdf.to_dataset(q for q in source if fmt != "turtle" or q[3] is None)
     want_graphs = {g.identifier: g for g in want.graphs() if len(g)}
     got_graphs = {g.identifier: g for g in back.graphs() if len(g)}
@@ -179,7 +186,7 @@ def test_writers_escape_untrusted_text_and_odd_keys(fmt):
     source += [q for r in rels for q in rdf.relation_quads(r)]
     source += quads()
     buf = io.StringIO()
-    n = rdf.serialise(source, buf, fmt)
+    n = rdf_export.serialise(source, buf, fmt)
     assert n == _same_graphs(buf.getvalue(), fmt, source)
     if fmt != "json-ld":
         prefixes = [line for line in buf.getvalue().splitlines() if line.startswith("@prefix")]
@@ -189,7 +196,7 @@ def test_writers_escape_untrusted_text_and_odd_keys(fmt):
 @pytest.mark.parametrize("fmt", ["turtle", "trig"])
 def test_turtle_and_trig_use_prefixed_names_and_subject_blocks(fmt):
     buf = io.StringIO()
-    rdf.serialise(quads(), buf, fmt)
+    rdf_export.serialise(quads(), buf, fmt)
     text = buf.getvalue()
     assert "id:college:rp a eikg:College ;" in text
     assert '    eikg:name "Riverside Polytechnic"' in text
@@ -198,7 +205,7 @@ def test_turtle_and_trig_use_prefixed_names_and_subject_blocks(fmt):
 
 def test_unknown_format_and_type_are_refused():
     with pytest.raises(InputError, match="unknown RDF format 'rdfxml'"):
-        rdf.normalise_format("rdfxml")
+        rdf_export.normalise_format("rdfxml")
     with pytest.raises(InputError, match="not in the eikg ontology"):
         list(rdf.relation_quads({**RELATIONS[0], "type": "KNOWS"}))
 
@@ -221,7 +228,7 @@ def graph(driver, clean_db):
 
 def test_export_of_loaded_graph_is_valid_and_complete(graph, tmp_path):
     out = tmp_path / "g.ttl"
-    n = rdf.export_rdf(graph, out, "turtle")
+    n = rdf_export.export_rdf(graph, out, "turtle")
     g = Graph().parse(out, format="turtle")
     assert n == len(g)
     ok, text = conforms(g)
@@ -238,9 +245,9 @@ def test_export_of_loaded_graph_is_valid_and_complete(graph, tmp_path):
 
 def test_trig_export_of_loaded_graph_round_trips(graph, tmp_path):
     out = tmp_path / "g.trig"
-    rdf.export_rdf(graph, out, "trig")
+    rdf_export.export_rdf(graph, out, "trig")
     back = Dataset().parse(out, format="trig")
-    want = rdf.to_dataset(rdf.iter_quads(graph))
+    want = rdf.to_dataset(rdf_export.iter_quads(graph))
     names = {g.identifier for g in back.graphs() if len(g)}
     assert {rdf.article_iri(a) for a in ("a1", "a2", "a3")} <= names
     for g in want.graphs():
@@ -250,10 +257,10 @@ def test_trig_export_of_loaded_graph_round_trips(graph, tmp_path):
 
 def test_ntriples_stream_equals_in_memory_graph(graph, tmp_path):
     out = tmp_path / "g.nt"
-    n = rdf.export_rdf(graph, out, "nt")
+    n = rdf_export.export_rdf(graph, out, "nt")
     back = Graph().parse(out, format="nt")
     assert n == len(back)
-    assert isomorphic(back, rdf.to_graph(rdf.iter_quads(graph)))
+    assert isomorphic(back, rdf.to_graph(rdf_export.iter_quads(graph)))
 
 
 def _partnership_quads(n: int):
@@ -293,7 +300,7 @@ def test_ntriples_memory_does_not_grow_with_the_graph():
     """Streaming keeps memory flat: 10x the relations must not take 10x the memory."""
     peaks = []
     for n in (500, 5_000):
-        peak, _, sink = _peak_memory(lambda q, out: rdf.write_lines(q, out, with_graph=False), n)
+        peak, _, sink = _peak_memory(lambda q, out: rdf_lines.write_lines(q, out, with_graph=False), n)
         peaks.append(peak)
         assert sink.writes == n * 10  # 5 statement + 1 source + 1 evidence + 3 literals
     assert peaks[1] < 2 * peaks[0] + 200_000
@@ -306,7 +313,7 @@ def test_turtle_trig_json_ld_memory_does_not_grow_with_the_graph(fmt):
     sizes = (5_000, 40_000)
     peaks, counts = [], []
     for n in sizes:
-        peak, written, sink = _peak_memory(lambda q, out: rdf.serialise(q, out, fmt), n)
+        peak, written, sink = _peak_memory(lambda q, out: rdf_export.serialise(q, out, fmt), n)
         peaks.append(peak)
         counts.append(written)
         assert sink.chars > 0
@@ -328,7 +335,7 @@ def test_cli_export_rdf(graph, tmp_path):
 
 
 def test_cli_export_rdf_format_from_file_name_and_gzip(graph, tmp_path):
-    want = rdf.to_dataset(rdf.iter_quads(graph))
+    want = rdf.to_dataset(rdf_export.iter_quads(graph))
     for name, fmt in (("g.nq.gz", "nquads"), ("g.ttl", "turtle"), ("g.jsonld.gz", "json-ld")):
         out = tmp_path / name
         res = CliRunner().invoke(app, ["export", "rdf", "--out", str(out)])
@@ -343,8 +350,8 @@ def test_cli_export_rdf_format_from_file_name_and_gzip(graph, tmp_path):
 
 
 def test_pages_of_any_size_give_the_same_graph(graph):
-    whole = rdf.to_dataset(rdf.iter_quads(graph))
-    paged = rdf.to_dataset(rdf.iter_quads(graph, page=2))
+    whole = rdf.to_dataset(rdf_export.iter_quads(graph))
+    paged = rdf.to_dataset(rdf_export.iter_quads(graph, page=2))
     assert sum(len(g) for g in paged.graphs()) == sum(len(g) for g in whole.graphs())
     for g in whole.graphs():
         if len(g):

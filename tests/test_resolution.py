@@ -1,4 +1,4 @@
-"""Cross-article resolution of the graph (graph/resolution.py) against a real Neo4j:
+"""Cross-article resolution of the graph (resolution.py) against a real Neo4j:
 merges recorded and applied, reloads keep them, a person's decisions win."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
+from eikg.graph.decisions import load_redirects, read_apart, read_merges, resolved_file
 from eikg.graph.loader import load
-from eikg.graph.merges import load_redirects, merge_entities, read_apart, read_merges, resolved_file, split_entity
-from eikg.graph.resolution import resolve_graph
+from eikg.graph.merges import merge_entities, split_entity
 from eikg.records import EntityType, RelationType
+from eikg.resolution import resolve_graph
 
 E, R = EntityType, RelationType
 FULL = "college:larkford-polytechnic"

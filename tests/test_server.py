@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import pytest
 
 from eikg.errors import ServerError
-from eikg.graph.connection import Settings, connect
+from eikg.graph.connection import Settings, connect, resolve_settings
 from eikg.graph.server import manager
 
 SMALL = {"heap": "384m", "pagecache": "32m"}
@@ -113,6 +113,20 @@ def test_stop_then_start_keeps_the_data(private_store):
     assert "running" in status.describe()
 
 
+def test_connect_tells_notify_it_starts_the_local_server_and_prints_nothing(private_store, monkeypatch, capfd):
+    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EIKG_NEO4J_STORE", str(private_store))
+    monkeypatch.setenv("EIKG_NEO4J_PORT", str(manager.free_port()))
+    monkeypatch.setenv("EIKG_NEO4J_HEAP", SMALL["heap"])
+    told: list[str] = []
+    with connect(resolve_settings(), notify=told.append) as driver:
+        driver.verify_connectivity()
+    assert told[0] == "the local Neo4j is not running; starting it"
+    assert told[1].startswith("Neo4j ") and " started " in told[1]
+    assert capfd.readouterr().err == ""
+
+
 def test_a_start_that_times_out_names_the_log(private_store):
     with pytest.raises(ServerError) as caught:
         manager.start(port=manager.free_port(), store=private_store, timeout=0.1, **SMALL)
@@ -120,6 +134,22 @@ def test_a_start_that_times_out_names_the_log(private_store):
     assert "did not answer" in message
     assert str(manager.log_path(private_store)) in message
     assert not manager.status(store=private_store).running
+
+
+def test_a_server_that_refuses_the_credentials_fails_at_once(neo4j_settings, tmp_path):
+    # the real server with a wrong password; a stand-in process for the launcher
+    (tmp_path / "eikg-server.ready").write_text("")
+    launcher = subprocess.Popen(["sleep", "120"])
+    began = time.monotonic()
+    try:
+        with pytest.raises(ServerError, match="refused the credentials"):
+            manager._wait_until_ready(
+                launcher, tmp_path, neo4j_settings.uri, 120.0, tmp_path / "log", password="wrong-password"
+            )
+    finally:
+        launcher.kill()
+        launcher.wait()
+    assert time.monotonic() - began < 15
 
 
 def test_a_taken_port_is_refused(private_store):
@@ -164,3 +194,19 @@ def test_default_heap_follows_memory_and_the_environment(monkeypatch):
             manager.os, "sysconf", lambda name, pages=pages: page if name == "SC_PAGE_SIZE" else pages
         )
         assert manager.default_heap() == heap, gib
+
+
+def test_the_default_store_stays_in_a_source_checkout(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'eikg'\n")
+    assert manager.home_dir(tmp_path) == tmp_path
+    assert manager.home_dir() == manager.PACKAGE_DIR  # the tests run from a checkout
+
+
+def test_an_installed_package_keeps_store_and_cache_in_the_user_data_directory(tmp_path, monkeypatch):
+    site = tmp_path / "lib" / "python3" / "site-packages" / "eikg"  # no pyproject.toml beside it
+    site.mkdir(parents=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    assert manager.home_dir(site) == tmp_path / "data-home" / "eikg"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert manager.home_dir(site) == tmp_path / "home" / ".local" / "share" / "eikg"

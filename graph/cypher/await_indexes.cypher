@@ -1,3 +1,4 @@
 // Wait until every index (constraints included) is online.
-// Parameters: $seconds (timeout). Columns: none.
+// param seconds: timeout
+// columns: none
 CALL db.awaitIndexes($seconds)

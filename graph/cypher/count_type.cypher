@@ -1,5 +1,5 @@
 // How many relationships of one type the graph holds (read from the count store).
 // __TYPE__ is replaced by a relationship type from the ontology.
-// Parameters: none. Columns: n.
+// columns: n
 MATCH ()-[r:__TYPE__]->()
 RETURN count(r) AS n

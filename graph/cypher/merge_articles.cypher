@@ -1,9 +1,10 @@
 // Create or update Article nodes and link each to the entities it names. Runs after
 // merge_entities, and only for articles whose earlier MENTIONS were removed (or that
 // had none), so the links are created, not merged.
-// Parameters: $rows, each {id, url, title, published, publisher, contentHash,
-// extraction (the article's `eikg extract` object as zlib-compressed JSON bytes,
-// for merges that reload it), mentions: [{key, count, names (the surface forms it uses)}]}. Columns: none.
+// param rows: list of {id, url, title, published, publisher, contentHash,
+//   extraction (the article's `eikg extract` object as zlib-compressed JSON bytes,
+//   for merges that reload it), mentions: [{key, count, names (the surface forms it uses)}]}
+// columns: none
 // replan=skip: its plan (unique-index seeks) does not depend on counts, and a
 // graph growing fast under a load would otherwise have it re-planned again and again.
 CYPHER replan=skip

@@ -1,9 +1,9 @@
 // Create or update entity nodes of one set of labels, one row per key. __LABELS__
 // is replaced by the labels of the rows' EntityType, taken from the ontology
 // (e.g. :Entity:Organization:College).
-// Parameters: $rows, each {key, name, type, forms (every surface form the batch's
-// articles use: names and aliases), date, firstSeen, lastSeen (publication dates)}.
-// Columns: none.
+// param rows: list of {key, name, type, forms (every surface form the batch's
+//   articles use: names and aliases), date, firstSeen, lastSeen (publication dates)}
+// columns: none
 // replan=skip: its plan (unique-index seeks) does not depend on counts, and a
 // graph growing fast under a load would otherwise have it re-planned again and again.
 CYPHER replan=skip

@@ -5,12 +5,12 @@
 // otherwise it joins the sources and its sentence the evidence, up to $cap.
 // Rows of one statement come from distinct articles per relationship (the loader
 // keeps one row per article and relationship).
-// Parameters: $rows, each {head, tail (entity keys), article (id), sentence,
-// title, confidence, published}; $cap.
-// Columns: old, new, n: n relationships moved in the timeline from year old to year
-// new (old null: just created). countedYear records the year each relationship is
-// counted under ('' for no date), set once all rows are merged, so a relationship
-// merged by several rows moves once, to its final year.
+// param rows: list of {head, tail (entity keys), article (id), sentence, title, confidence, published}
+// param cap: most evidence sentences kept per relationship
+// columns: old, new, n: n relationships moved in the timeline from year old to year
+//   new (old null: just created). countedYear records the year each relationship is
+//   counted under ('' for no date), set once all rows are merged, so a relationship
+//   merged by several rows moves once, to its final year.
 // replan=skip: its plan (unique-index seeks) does not depend on counts, and a
 // graph growing fast under a load would otherwise have it re-planned again and again.
 CYPHER replan=skip

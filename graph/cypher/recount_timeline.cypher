@@ -1,7 +1,8 @@
 // Replace the timeline counters of one relationship type by a count of its
 // relationships per countedYear (set by mark_counted_years). __TYPE__ is replaced
 // by a relationship type from the ontology.
-// Parameters: $relation (the same type, as a value). Columns: none.
+// param relation: the same type, as a value
+// columns: none
 CALL () {
   MATCH (c:TimelineCount {relation: $relation})
   DELETE c

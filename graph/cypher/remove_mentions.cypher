@@ -1,7 +1,8 @@
 // Withdraw the given articles' mentions: delete their MENTIONS, delete entities no
 // article mentions any more, and recompute aliases and first/last seen dates of
 // the rest from their remaining mentions. Run after remove_relationship_sources.
-// Parameters: $ids (list of article ids). Columns: none.
+// param ids: list of article ids
+// columns: none
 MATCH (a:Article)-[m:MENTIONS]->(e:Entity)
 WHERE a.id IN $ids
 DELETE m

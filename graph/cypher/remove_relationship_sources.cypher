@@ -2,9 +2,9 @@
 // they mention: drop them from sources and their sentences from evidence, delete
 // relationships no article supports any more, and recompute the first/last seen
 // dates of the rest from their remaining sources.
-// Parameters: $ids (list of article ids).
-// Columns: relation, old, new, n: n relationships of type relation moved in the
-// timeline from year old to year new (new null: deleted; see merge_relationships).
+// param ids: list of article ids
+// columns: relation, old, new, n: n relationships of type relation moved in the
+//   timeline from year old to year new (new null: deleted; see merge_relationships)
 MATCH (a:Article)-[:MENTIONS]->(:Entity)-[r]->(:Entity)
 WHERE a.id IN $ids AND any(s IN r.sources WHERE s IN $ids)
 WITH DISTINCT r

@@ -1,6 +1,6 @@
 // The extraction stored on each Article node, to load it again (after a merge or split).
-// Parameters: $ids (list of article ids).
-// Columns: id, contentHash, extraction (the article's `eikg extract` object as zlib-compressed JSON bytes).
+// param ids: list of article ids
+// columns: id, contentHash, extraction (the article's `eikg extract` object as zlib-compressed JSON bytes)
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
 WHERE a.extraction IS NOT NULL

@@ -38,7 +38,8 @@ from pathlib import Path
 
 from eikg.errors import ServerError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The eikg package directory (in a source checkout, the checkout itself).
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 7687
 DEFAULT_USER = "neo4j"
 LAUNCHER_CLASS = "org.eikg.server.Launcher"
@@ -50,14 +51,29 @@ _LOG_FILE = "eikg-server.log"
 _BUILD_INPUTS = ("pom.xml", "src/main/java/org/eikg/server/Launcher.java")
 
 
+def home_dir(package: Path = PACKAGE_DIR) -> Path:
+    """The directory under which the default store and cache live.
+
+    The source checkout when ``package`` is one (an editable install:
+    ``pyproject.toml`` beside the package's modules); else, the package being
+    installed in site-packages, the user's data directory
+    (``$XDG_DATA_HOME/eikg``, by default ``~/.local/share/eikg``), never the
+    install itself.
+    """
+    if (package / "pyproject.toml").is_file():
+        return package
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "eikg"
+
+
 def cache_dir() -> Path:
     """Where Maven's build output, the jars and the password live (env EIKG_NEO4J_CACHE)."""
-    return Path(os.environ.get("EIKG_NEO4J_CACHE") or REPO_ROOT / ".cache" / "neo4j")
+    return Path(os.environ.get("EIKG_NEO4J_CACHE") or home_dir() / ".cache" / "neo4j")
 
 
 def default_store() -> Path:
     """The store directory used when none is given (env EIKG_NEO4J_STORE)."""
-    return Path(os.environ.get("EIKG_NEO4J_STORE") or REPO_ROOT / "data" / "neo4j")
+    return Path(os.environ.get("EIKG_NEO4J_STORE") or home_dir() / "data" / "neo4j")
 
 
 def default_port() -> int:
@@ -372,17 +388,7 @@ def start(
         password_path = password_file()
         if not password_path.is_file():
             raise ServerError(f"no password file at {password_path}; run `eikg neo4j install`")
-        note = ""
-        if _port_in_use(port):
-            if chosen:
-                raise ServerError(
-                    f"port {port} on 127.0.0.1 is already taken by another program; "
-                    "choose another with --port or EIKG_NEO4J_PORT"
-                )
-            # Nobody asked for 7687 in particular (another Neo4j may hold it):
-            # take a free port; clients find it in this store's run state.
-            taken, port = port, free_port()
-            note = f" (port {taken} was taken)"
+        port, note = _usable_port(port, chosen)
         (store / _READY_FILE).unlink(missing_ok=True)
         log = log_path(store)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -397,16 +403,8 @@ def start(
             "-cp",
             f"{jar}{os.pathsep}{cache / 'lib'}/*",
             LAUNCHER_CLASS,
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-            "--password-file",
-            str(password_path),
-            "--pagecache",
-            pagecache,
-            "--ready-file",
-            str(store / _READY_FILE),
+            *("--store", str(store), "--port", str(port), "--password-file", str(password_path)),
+            *("--pagecache", pagecache, "--ready-file", str(store / _READY_FILE)),
         ]
         with log.open("a", encoding="utf-8") as out:
             out.write(f"\n== eikg: starting Neo4j at {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
@@ -422,7 +420,7 @@ def start(
         state = {"pid": process.pid, "port": port, "store": str(store), "log": str(log)}
         (store / _STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
         began = time.monotonic()
-        _wait_until_ready(process, store, port, timeout, log)
+        _wait_until_ready(process, store, f"bolt://127.0.0.1:{port}", timeout, log)
         elapsed = time.monotonic() - began
         return (
             f"Neo4j {installed_version()} started (pid {process.pid}) on "
@@ -430,14 +428,36 @@ def start(
         )
 
 
-def _wait_until_ready(
-    process: subprocess.Popen, store: Path, port: int, timeout: float, log: Path
-) -> None:
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ServiceUnavailable
+def _usable_port(port: int, chosen: bool) -> tuple[int, str]:
+    """``port``, or a free one when it is taken and nobody asked for it; with a note
+    naming the port that was taken ('' when none was)."""
+    if not _port_in_use(port):
+        return port, ""
+    if chosen:
+        raise ServerError(
+            f"port {port} on 127.0.0.1 is already taken by another program; "
+            "choose another with --port or EIKG_NEO4J_PORT"
+        )
+    # Nobody asked for 7687 in particular (another Neo4j may hold it): take a
+    # free port; clients find it in this store's run state.
+    return free_port(), f" (port {port} was taken)"
 
+
+def _wait_until_ready(
+    process: subprocess.Popen,
+    store: Path,
+    uri: str,
+    timeout: float,
+    log: Path,
+    password: str | None = None,
+) -> None:
+    """Wait until the server at ``uri`` answers Bolt with the local password.
+
+    A server that refuses the credentials will not accept them by waiting: it is
+    stopped at once with a ServerError saying so, not left to time out.
+    """
     deadline = time.monotonic() + timeout
-    password = read_password()
+    password = read_password() if password is None else password
     while True:
         if process.poll() is not None:
             (store / _STATE_FILE).unlink(missing_ok=True)
@@ -446,21 +466,36 @@ def _wait_until_ready(
             )
         if (store / _READY_FILE).exists():
             try:
-                with GraphDatabase.driver(
-                    f"bolt://127.0.0.1:{port}", auth=(DEFAULT_USER, password)
-                ) as driver:
-                    driver.verify_connectivity()
-                return
-            except (ServiceUnavailable, AuthError):
-                pass
+                if _answers(uri, password):
+                    return
+            except ServerError:
+                _terminate(process.pid, 15.0)
+                (store / _STATE_FILE).unlink(missing_ok=True)
+                raise
         if time.monotonic() > deadline:
             _terminate(process.pid, 15.0)
             (store / _STATE_FILE).unlink(missing_ok=True)
-            raise ServerError(
-                f"Neo4j did not answer on bolt://127.0.0.1:{port} within {timeout:.0f}s; "
-                f"see {log}"
-            )
+            raise ServerError(f"Neo4j did not answer on {uri} within {timeout:.0f}s; see {log}")
         time.sleep(0.2)
+
+
+def _answers(uri: str, password: str) -> bool:
+    """True when Bolt at ``uri`` answers, False while it is not up yet; ServerError
+    when it refuses user neo4j's credentials."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, ServiceUnavailable
+
+    try:
+        with GraphDatabase.driver(uri, auth=(DEFAULT_USER, password)) as driver:
+            driver.verify_connectivity()
+    except ServiceUnavailable:
+        return False
+    except AuthError:
+        raise ServerError(
+            f"Neo4j at {uri} refused the credentials of user {DEFAULT_USER!r} "
+            f"(password from {password_file()}); stopped it"
+        ) from None
+    return True
 
 
 def _terminate(pid: int, wait: float) -> bool:

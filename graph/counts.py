@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 
 import neo4j
 from neo4j import RoutingControl
 
-
-def _cypher(name: str) -> str:
-    return resources.files("eikg.graph").joinpath(name).read_text(encoding="utf-8")
-
+from eikg.graph.statements import statement
 
 @dataclass(frozen=True)
 class GraphStats:
@@ -30,10 +26,10 @@ def count_graph(driver: neo4j.Driver, database: str | None = None) -> GraphStats
     A node with two labels counts once under each.
     """
     labels, _, _ = driver.execute_query(
-        _cypher("count_labels.cypher"), database_=database, routing_=RoutingControl.READ
+        statement("count_labels"), database_=database, routing_=RoutingControl.READ
     )
     types, _, _ = driver.execute_query(
-        _cypher("count_relationships.cypher"), database_=database, routing_=RoutingControl.READ
+        statement("count_relationships"), database_=database, routing_=RoutingControl.READ
     )
     return GraphStats(
         labels={row["label"]: row["count"] for row in labels},

@@ -1,6 +1,5 @@
 // Number of relationships of each type.
-// Parameters: none.
-// Columns: type (string), count (integer); one row per type, by type.
+// columns: type (string), count (integer); one row per type, by type
 MATCH ()-[r]->()
 RETURN type(r) AS type, count(*) AS count
 ORDER BY type

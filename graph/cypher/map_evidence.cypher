@@ -1,4 +1,4 @@
-// Internal (not listed): title and evidence of given relationships, for a map's tooltips.
+// Title and evidence of given relationships, for a map's tooltips.
 // param edges: list of maps {head, type, tail} (entity keys and relationship type)
 // columns: head, type, tail, title, evidence, evidenceSources
 UNWIND $edges AS e

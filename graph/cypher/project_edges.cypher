@@ -1,4 +1,4 @@
-// Internal (not listed): the relationships leaving one keyset page of entities for a NetworkX projection, filtered by relation types, entity types and a date window.
+// The relationships leaving one keyset page of entities for a NetworkX projection, filtered by relation types, entity types and a date window.
 // param after: the last head key of the previous page ('' for the first page)
 // param size: head entities per page (before any filter)
 // param relations: list of relationship types to keep
@@ -6,7 +6,7 @@
 // param since: keep relationships last seen on or after this ISO date, or null
 // param until: keep relationships first seen on or before this ISO date, or null
 // columns: last (the page's last head key), chunk (lists of head, type, tail, articles, firstSeen, lastSeen)
-// Pages as in _project_nodes: the server holds one page of heads and their relationships.
+// Pages as in project_nodes: the server holds one page of heads and their relationships.
 MATCH (h:Entity)
 WHERE h.key > $after
 WITH h ORDER BY h.key LIMIT $size

@@ -1,4 +1,4 @@
-// Internal (not listed): one keyset page of entities for a NetworkX projection, optionally only some entity types.
+// One keyset page of entities for a NetworkX projection, optionally only some entity types.
 // param after: the last key of the previous page ('' for the first page)
 // param size: entities per page (before the type filter)
 // param types: list of EntityType strings, or null for all

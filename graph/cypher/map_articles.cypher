@@ -1,4 +1,4 @@
-// Internal (not listed): title and publication date of given articles, naming a map's evidence.
+// Title and publication date of given articles, naming a map's evidence.
 // param ids: list of article ids
 // columns: id, title, published
 MATCH (a:Article)

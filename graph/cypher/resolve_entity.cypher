@@ -1,4 +1,4 @@
-// Internal (not listed): entities whose key, name or one alias equals $name, ignoring case.
+// Entities whose key, name or one alias equals $name, ignoring case.
 // param name: the text to look up
 // columns: key, name, type, exact
 MATCH (e:Entity)

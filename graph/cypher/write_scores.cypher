@@ -1,4 +1,4 @@
-// Internal (not listed): store analysis scores as properties of entity nodes (the --write-back of eikg analyze).
+// Store analysis scores as properties of entity nodes (the --write-back of eikg analyze).
 // param rows: list of {key, props} maps; props holds only score properties named by eikg
 // columns: updated
 UNWIND $rows AS row

@@ -1,4 +1,4 @@
-// Internal (not listed): the entity whose key is $name and those whose name is exactly $name (two index lookups; tried before the case-insensitive scan).
+// The entity whose key is $name and those whose name is exactly $name (two index lookups; tried before the case-insensitive scan).
 // param name: the text to look up
 // columns: key, name, type, exact
 CALL {

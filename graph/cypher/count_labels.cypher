@@ -1,6 +1,5 @@
 // Number of nodes carrying each label.
-// Parameters: none.
-// Columns: label (string), count (integer); one row per label, by label.
+// columns: label (string), count (integer); one row per label, by label
 MATCH (n)
 UNWIND labels(n) AS label
 RETURN label, count(*) AS count

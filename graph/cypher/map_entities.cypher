@@ -1,4 +1,4 @@
-// Internal (not listed): event dates of given entities, for a map's tooltips.
+// Event dates of given entities, for a map's tooltips.
 // param keys: list of entity keys
 // columns: key, date
 MATCH (e:Entity)

@@ -6,23 +6,21 @@ keys as extracted (before any merge) and a run decides afresh from the whole
 graph: raising the threshold undoes merges it no longer makes. Its decisions are
 kept in ``resolved.jsonl`` beside the merge file of human decisions
 (``data/merges.jsonl``), one merge record a line with its match probability.
-Every load applies both (:func:`eikg.graph.merges.load_redirects`); a person's
+Every load applies both (:func:`eikg.graph.decisions.load_redirects`); a person's
 decisions win: their merges override the resolver's, and a pair they split
 (``eikg split``) is recorded as kept apart and never merged again.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import neo4j
 
-from eikg.graph.loader import load, stored_items
-from eikg.graph.merges import (
+from eikg.graph.decisions import (
     MERGES_FILE,
     MergeRecord,
     load_redirects,
@@ -30,9 +28,12 @@ from eikg.graph.merges import (
     read_merges,
     resolved_file,
     unknown_keys,
+    write_resolved,
 )
+from eikg.graph.loader import load, stored_extractions
 from eikg.graph.statements import statement
 from eikg.ingest.linkage import REVIEW, THRESHOLD, Candidate, Linkage, candidates_from_extractions, link
+from eikg.records import to_json
 
 
 @dataclass
@@ -45,17 +46,6 @@ class Resolution:
     removed: list[MergeRecord]  # merges of the last run no longer made
     articles_reloaded: int
     warnings: list[str]  # decisions of the merge file naming keys the graph does not have
-
-
-def write_resolved(records: list[tuple[MergeRecord, float]], path: Path) -> None:
-    """Replace the resolver's decision file (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for r, probability in records:
-            obj = dict(asdict(r), type=r.type.value, probability=probability)
-            handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    tmp.replace(path)
 
 
 def resolve_graph(
@@ -75,9 +65,9 @@ def resolve_graph(
     """
     merges = Path(merges)
     load_redirects(merges)  # a bad merge file stops the run before anything changes
-    items = stored_items(driver, None, database)
-    candidates = candidates_from_extractions(item.obj for item in items)
-    known = {str(e.get("key")) for item in items for e in item.obj.get("entities") or ()}
+    stored = stored_extractions(driver, None, database)
+    candidates = candidates_from_extractions(to_json(ex) for ex in stored)
+    known = {e.key for ex in stored for e in ex.entities}
     warnings = unknown_keys(merges, known)
     linkage = link(candidates, threshold=threshold, review=review, apart=read_apart(merges))
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -95,7 +85,7 @@ def resolve_graph(
         touched = {k for r in added + removed for k in (r.keep, r.drop)}
         by_key = {c.key: c for c in candidates}
         ids = {a for k in touched if k in by_key for a in by_key[k].articles}
-        again = [item for item in items if str(item.obj.get("id")) in ids]
+        again = [ex for ex in stored if ex.article.id in ids]
         if again:
             load(driver, again, database=database, force=True, redirects=load_redirects(merges))
         reloaded = len(again)
