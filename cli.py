@@ -729,7 +729,7 @@ TopOpt = Annotated[
 
 
 def _analyze(name: str, types, relations, since, until, fmt, write, conn, top=None, **args) -> None:
-    from eikg.queries.analyze import analyze
+    from eikg.queries.analysis_runner import analyze
     from eikg.queries.project import Projection
 
     try:

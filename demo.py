@@ -23,7 +23,7 @@ from eikg.graph.merges import load_redirects
 from eikg.graph.ontology import vocabulary
 from eikg.graph.rdf import export_rdf
 from eikg.graph.stats import GraphStats, count_graph
-from eikg.queries.analyze import analyze
+from eikg.queries.analysis_runner import analyze
 from eikg.queries.map_source import write_graph_map
 from eikg.queries.maps import MapSummary
 from eikg.queries.output import render
