@@ -915,8 +915,8 @@ def map_command(
     database: DatabaseOpt = None,
 ) -> None:
     """Write an interactive map: one self-contained HTML file that opens offline."""
-    from eikg.queries.map_source import write_graph_map
-    from eikg.queries.maps import COLOR_MODES, SIZE_MEASURES
+    from eikg.queries.map_query import write_graph_map
+    from eikg.queries.map_html import COLOR_MODES, SIZE_MEASURES
     from eikg.queries.project import Projection
 
     try:

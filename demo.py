@@ -24,8 +24,8 @@ from eikg.graph.ontology import vocabulary
 from eikg.graph.rdf import export_rdf
 from eikg.graph.stats import GraphStats, count_graph
 from eikg.queries.analysis_runner import analyze
-from eikg.queries.map_source import write_graph_map
-from eikg.queries.maps import MapSummary
+from eikg.queries.map_query import write_graph_map
+from eikg.queries.map_html import MapSummary
 from eikg.queries.output import render
 from eikg.queries.runner import QueryResult, run_query
 from eikg.records import EntityType, RelationType
