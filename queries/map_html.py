@@ -39,7 +39,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -164,27 +164,43 @@ def map_data(
     if size_by not in SIZE_MEASURES:
         raise InputError(f"unknown size measure {size_by!r} (use one of {', '.join(SIZE_MEASURES)})")
     check_size(graph)
-    physics = not static_layout and graph.number_of_nodes() <= PHYSICS_MAX_NODES
-
-    nodes = list(graph.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    scores = node_scores(graph, size_by)
-    sizes = scale_sizes(scores, nodes)
-    positions = layout_positions(graph)
-    # Centre on the origin: vis-network's central gravity pulls towards (0, 0),
-    # so an off-centre layout would drift out of view while physics runs.
-    if positions:
-        xs = [p[0] for p in positions.values()]
-        ys = [p[1] for p in positions.values()]
-        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        positions = {n: (x - cx, y - cy) for n, (x, y) in positions.items()}
-    communities = node_communities(graph) if color_by == "community" else {}
-
+    index = {n: i for i, n in enumerate(graph.nodes)}
     articles = _ArticleTable(graph.graph.get("articles") or {})
-    edges_out: list[dict[str, Any]] = []
-    held: dict[Any, list[str]] = defaultdict(list)
-    holders: dict[Any, list[str]] = defaultdict(list)
+    edges, roles = _edge_rows(graph, index, articles)
+    communities = node_communities(graph) if color_by == "community" else {}
+    return {
+        "title": title,
+        "physics": not static_layout and graph.number_of_nodes() <= PHYSICS_MAX_NODES,
+        "colorBy": color_by,
+        "sizeBy": size_by,
+        "typeColors": TYPE_COLORS | {"": UNKNOWN_TYPE_COLOR},
+        "relationColors": RELATION_COLORS,
+        "communityColors": list(COMMUNITY_COLORS),
+        "nodes": _node_rows(graph, node_scores(graph, size_by), roles, communities),
+        "edges": edges,
+        "articles": articles.rows,
+        "focus": index.get(focus) if focus is not None else None,
+    }
+
+
+@dataclass
+class _Roles:
+    """HOLDS_POSITION read both ways: "title, organisation" per person and
+    "person, title" per organisation, for the node tooltips."""
+
+    held: dict[Any, list[str]] = field(default_factory=lambda: defaultdict(list))
+    holders: dict[Any, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _edge_rows(
+    graph: nx.Graph, index: Mapping[Any, int], articles: _ArticleTable
+) -> tuple[list[dict[str, Any]], _Roles]:
+    """One row per relationship (``nth`` numbers parallel edges so the page can
+    curve them apart), with its top evidence; and the positions held."""
+    rows: list[dict[str, Any]] = []
+    roles = _Roles()
     parallel: dict[tuple[int, int], int] = defaultdict(int)
+    symmetric = {r.value for r in SYMMETRIC_RELATIONS}
     for u, v, key, attrs in _edges(graph):
         # The projection keys a MultiDiGraph's edges by relationship type.
         rtype = str(attrs.get("type") or (key if isinstance(key, str) else "") or "RELATED")
@@ -200,36 +216,42 @@ def map_data(
             "from": a,
             "to": b,
             "type": rtype,
-            "directed": rtype not in {r.value for r in SYMMETRIC_RELATIONS},
+            "directed": rtype not in symmetric,
             "evidence": evidence,
             "count": len(attrs.get("evidence") or ()),
         }
         if nth:
             edge["nth"] = nth
-        for key in ("title", "firstSeen", "lastSeen"):
-            if attrs.get(key):
-                edge[key] = str(attrs[key])
-        edges_out.append(edge)
+        for name in ("title", "firstSeen", "lastSeen"):
+            if attrs.get(name):
+                edge[name] = str(attrs[name])
+        rows.append(edge)
         if rtype == RelationType.HOLDS_POSITION.value:
-            head_name = _name(graph, u)
-            tail_name = _name(graph, v)
             role = str(attrs.get("title") or "position")
-            held[u].append(f"{role}, {tail_name}")
-            holders[v].append(f"{head_name}, {role}")
+            roles.held[u].append(f"{role}, {_name(graph, v)}")
+            roles.holders[v].append(f"{_name(graph, u)}, {role}")
+    return rows, roles
 
-    nodes_out: list[dict[str, Any]] = []
+
+def _node_rows(
+    graph: nx.Graph, scores: Mapping[Any, float], roles: _Roles, communities: Mapping[Any, int]
+) -> list[dict[str, Any]]:
+    """One row per node, in ``graph``'s node order (a node's id is its place)."""
+    nodes = list(graph.nodes)
+    sizes = scale_sizes(scores, nodes)
+    positions = _centred(layout_positions(graph))
+    rows: list[dict[str, Any]] = []
     for i, n in enumerate(nodes):
         attrs = graph.nodes[n]
-        etype = str(attrs.get("type") or "ENTITY")
         x, y = positions[n]
         node: dict[str, Any] = {
             "id": i,
             "key": str(n),
             "label": _name(graph, n),
-            "type": etype,
+            "type": str(attrs.get("type") or "ENTITY"),
             "aliases": [str(a) for a in attrs.get("aliases") or ()],
-            "positions": [str(p) for p in attrs.get("positions") or held.get(n, ())],
-            "holders": holders.get(n, []),
+            "positions": [str(p) for p in attrs.get("positions") or roles.held.get(n, ())],
+            "holders": roles.holders.get(n, []),
             "score": round(float(scores[n]), 6),
             "size": round(sizes[n], 2),
             "x": round(x * LAYOUT_SCALE, 1),
@@ -239,21 +261,20 @@ def map_data(
             node["date"] = str(attrs["date"])
         if communities:
             node["community"] = communities[n]
-        nodes_out.append(node)
+        rows.append(node)
+    return rows
 
-    return {
-        "title": title,
-        "physics": physics,
-        "colorBy": color_by,
-        "sizeBy": size_by,
-        "typeColors": TYPE_COLORS | {"": UNKNOWN_TYPE_COLOR},
-        "relationColors": RELATION_COLORS,
-        "communityColors": list(COMMUNITY_COLORS),
-        "nodes": nodes_out,
-        "edges": edges_out,
-        "articles": articles.rows,
-        "focus": index.get(focus) if focus is not None else None,
-    }
+
+def _centred(positions: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
+    """Positions moved so their bounding box centres on the origin: vis-network's
+    central gravity pulls towards (0, 0), so an off-centre layout would drift out
+    of view while physics runs."""
+    if not positions:
+        return positions
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {n: (x - cx, y - cy) for n, (x, y) in positions.items()}
 
 
 # --- measures ----------------------------------------------------------------------
