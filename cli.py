@@ -157,20 +157,20 @@ def _spread_option_groups(func: Callable[..., None]) -> Callable[..., None]:
     params: list[inspect.Parameter] = []
     groups: dict[str, tuple[type, list[str]]] = {}
     for p in inspect.signature(func).parameters.values():
-        kind = hints[p.name]
-        if kind in OPTION_GROUPS:
-            fields = typing.get_type_hints(kind, include_extras=True)
-            names = [f.name for f in dataclasses.fields(kind)]
-            groups[p.name] = (kind, names)
-            params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=getattr(kind(), n),
+        hint = hints[p.name]
+        if hint in OPTION_GROUPS:
+            fields = typing.get_type_hints(hint, include_extras=True)
+            names = [f.name for f in dataclasses.fields(hint)]
+            groups[p.name] = (hint, names)
+            params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=getattr(hint(), n),
                                          annotation=fields[n]) for n in names]
         else:
-            params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=kind))
+            params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hint))
 
     @functools.wraps(func)
     def spread(**kwargs: Any) -> None:
-        for pname, (kind, names) in groups.items():
-            kwargs[pname] = kind(**{n: kwargs.pop(n) for n in names})
+        for pname, (group, names) in groups.items():
+            kwargs[pname] = group(**{n: kwargs.pop(n) for n in names})
         return func(**kwargs)
 
     spread.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
