@@ -3,15 +3,26 @@
 Each command parses its options, builds settings, makes one library call, prints
 the result and exits with a code. Errors of the project's own types and the
 driver's connection errors become one line on stderr and exit code 1.
+
+Options that many commands share come in groups (``Connection``,
+``ProjectionOptions``): a command names the group once as one parameter, and
+``command`` registers it with the group's options in that place, so each
+command still takes them (``eikg query partners --uri ...``) while they are
+declared here once.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import neo4j
 import typer
@@ -19,9 +30,16 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from eikg.errors import EikgError
 from eikg.graph.connection import Settings, connect, describe_error, resolve_settings
+from eikg.graph.loader import BATCH_SIZE
+from eikg.graph.decisions import MERGES_FILE
 from eikg.graph.server import manager as neo4j_server
 from eikg.graph.counts import count_graph
+from eikg.ingest.model import DEFAULT_MODEL
+from eikg.queries.output import dump_json, render
 from eikg.records import DEFAULT_MIN_CONFIDENCE
+
+if TYPE_CHECKING:
+    from eikg.queries.project import Projection
 
 app = typer.Typer(
     name="eikg",
@@ -38,33 +56,126 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-# Connection options shared by every command that touches the graph:
-#   def cmd(uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-#           database: DatabaseOpt = None):
-#       with open_graph(uri, user, password, database) as (driver, settings): ...
-UriOpt = Annotated[
-    Optional[str],
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+# --- options shared by many commands, declared once --------------------------------------
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, csv or json.")
+]
+ModelOpt = Annotated[str, typer.Option("--model", help="spaCy model to build on.")]
+MergesOpt = Annotated[
+    str,
     typer.Option(
-        "--uri",
-        envvar="NEO4J_URI",
-        help="Neo4j URI (bolt:// or neo4j://); default: the local server eikg manages.",
+        "--merges",
+        envvar="EIKG_MERGES",
+        help="Merge decisions file, re-applied on every load.",
     ),
 ]
-UserOpt = Annotated[
-    Optional[str], typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user; default: neo4j.")
-]
-PasswordOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--password",
-        envvar="NEO4J_PASSWORD",
-        help="Neo4j password; default: the local server's generated password.",
-    ),
-]
-DatabaseOpt = Annotated[
-    Optional[str],
-    typer.Option("--database", envvar="NEO4J_DATABASE", help="Database; default: the server's."),
-]
+#: ``--merges`` by default: the library's merge file.
+MERGES = str(MERGES_FILE)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """--uri, --user, --password and --database: where the graph is."""
+
+    uri: Annotated[
+        Optional[str],
+        typer.Option(
+            "--uri",
+            envvar="NEO4J_URI",
+            help="Neo4j URI (bolt:// or neo4j://); default: the local server eikg manages.",
+        ),
+    ] = None
+    user: Annotated[
+        Optional[str], typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user; default: neo4j.")
+    ] = None
+    password: Annotated[
+        Optional[str],
+        typer.Option(
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            help="Neo4j password; default: the local server's generated password.",
+        ),
+    ] = None
+    database: Annotated[
+        Optional[str],
+        typer.Option("--database", envvar="NEO4J_DATABASE", help="Database; default: the server's."),
+    ] = None
+
+    def open(self) -> AbstractContextManager[tuple[neo4j.Driver, Settings]]:
+        """``open_graph`` for these options."""
+        return open_graph(self.uri, self.user, self.password, self.database)
+
+
+@dataclass(frozen=True)
+class ProjectionOptions:
+    """--types, --relations, --since and --until: which part of the graph to project."""
+
+    types: Annotated[
+        Optional[list[str]],
+        typer.Option("--types", help="Entity types to project, e.g. COLLEGE,ENTERPRISE (default: all)."),
+    ] = None
+    relations: Annotated[
+        Optional[list[str]],
+        typer.Option("--relations", help="Relation types to project, e.g. PARTNERS_WITH (default: all)."),
+    ] = None
+    since: Annotated[Optional[str], typer.Option("--since", help="Keep relations last seen on or after yyyy-mm-dd.")] = None
+    until: Annotated[Optional[str], typer.Option("--until", help="Keep relations first seen on or before yyyy-mm-dd.")] = None
+
+    def parse(self) -> Projection:
+        """The ``Projection``, or one line on stderr and exit 1."""
+        from eikg.queries.project import Projection
+
+        try:
+            return Projection.parse(self.types, self.relations, self.since, self.until)
+        except EikgError as err:
+            fail(str(err))
+
+
+OPTION_GROUPS = (Connection, ProjectionOptions)
+
+
+def command(group: typer.Typer, name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a function as ``group``'s command ``name``, each option group among
+    its parameters spread into the group's options at that place."""
+
+    def register(func: Callable[..., None]) -> Callable[..., None]:
+        group.command(name)(_spread_option_groups(func))
+        return func
+
+    return register
+
+
+def _spread_option_groups(func: Callable[..., None]) -> Callable[..., None]:
+    """``func`` as Typer should see it: a parameter typed as an option group
+    becomes the group's fields (options), gathered back into one object per call."""
+    hints = typing.get_type_hints(func, include_extras=True)
+    params: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type, list[str]]] = {}
+    for p in inspect.signature(func).parameters.values():
+        hint = hints[p.name]
+        if hint in OPTION_GROUPS:
+            fields = typing.get_type_hints(hint, include_extras=True)
+            names = [f.name for f in dataclasses.fields(hint)]
+            groups[p.name] = (hint, names)
+            params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=getattr(hint(), n),
+                                         annotation=fields[n]) for n in names]
+        else:
+            params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hint))
+
+    @functools.wraps(func)
+    def spread(**kwargs: Any) -> None:
+        for pname, (group, names) in groups.items():
+            kwargs[pname] = group(**{n: kwargs.pop(n) for n in names})
+        return func(**kwargs)
+
+    spread.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    spread.__annotations__ = {p.name: p.annotation for p in params}
+    return spread
 
 
 @contextmanager
@@ -86,6 +197,29 @@ def open_graph(
         fail(str(err))
     except (DriverError, Neo4jError) as err:
         fail(describe_error(err, settings))
+
+
+#: More articles than this get a progress bar.
+PROGRESS_THRESHOLD = 5
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (above PROGRESS_THRESHOLD items); yields ``advance(n)``."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
+    task = progress.add_task(label, total=total)
+    with progress:
+        yield lambda n: progress.advance(task, n)
+
+
+def _print_result(result, fmt: str) -> None:
+    """Rows to stdout in fmt; notes to stderr so CSV/JSON stay clean."""
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(render(result.columns, result.rows, fmt))
 
 
 @app.callback()
@@ -113,15 +247,20 @@ StoreOpt = Annotated[
 ]
 
 
+def _server(call: Callable[[], object]) -> None:
+    """Print what a server call returns; its eikg errors as one line."""
+    try:
+        typer.echo(call())
+    except EikgError as err:
+        fail(str(err))
+
+
 @neo4j_app.command("install")
 def neo4j_install(
     force: Annotated[bool, typer.Option("--force", help="Run Maven even if up to date.")] = False,
 ) -> None:
     """Fetch Neo4j Community with Maven, build the launcher, generate the password."""
-    try:
-        typer.echo(neo4j_server.install(force=force))
-    except EikgError as err:
-        fail(str(err))
+    _server(lambda: neo4j_server.install(force=force))
 
 
 @neo4j_app.command("start")
@@ -133,58 +272,44 @@ def neo4j_start(
     ] = 120.0,
 ) -> None:
     """Start the local Neo4j in the background and wait until Bolt answers."""
-    try:
-        typer.echo(neo4j_server.start(port=port, store=store, timeout=timeout))
-    except EikgError as err:
-        fail(str(err))
+    _server(lambda: neo4j_server.start(port=port, store=store, timeout=timeout))
 
 
 @neo4j_app.command("stop")
 def neo4j_stop(store: StoreOpt = None) -> None:
     """Stop the local Neo4j cleanly (the store is flushed)."""
-    try:
-        typer.echo(neo4j_server.stop(store=store))
-    except EikgError as err:
-        fail(str(err))
+    _server(lambda: neo4j_server.stop(store=store))
 
 
 @neo4j_app.command("status")
 def neo4j_status(port: PortOpt = None, store: StoreOpt = None) -> None:
     """Say whether the local Neo4j runs, its version, address, store and size."""
-    try:
-        typer.echo(neo4j_server.status(port=port, store=store).describe())
-    except EikgError as err:
-        fail(str(err))
+    _server(lambda: neo4j_server.status(port=port, store=store).describe())
 
 
-@app.command("stats")
+@command(app, "stats")
 def stats_command(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Count nodes per label and relationships per type in the graph."""
     if fmt not in ("table", "json"):
         fail(f"unknown --format {fmt!r}; use table or json")
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         counts = count_graph(driver, settings.database)
     if fmt == "json":
-        typer.echo(json.dumps(counts.to_json(), indent=2))
+        typer.echo(dump_json(counts.to_json()))
         return
-    rows = [("node label", name, n) for name, n in counts.labels.items()]
-    rows += [("relationship type", name, n) for name, n in counts.relationships.items()]
+    rows = [{"kind": "node label", "name": name, "count": n} for name, n in counts.labels.items()]
+    rows += [{"kind": "relationship type", "name": name, "count": n}
+             for name, n in counts.relationships.items()]
     if not rows:
         typer.echo("the graph is empty")
         return
-    width = max(len(name) for _, name, _ in rows)
-    for kind, name, n in rows:
-        typer.echo(f"{kind:<18} {name:<{width}} {n:>9}")
+    typer.echo(render(["kind", "name", "count"], rows, header=False, right=["count"]))
 
 
-#: More articles than this get a progress bar.
-PROGRESS_THRESHOLD = 5
+# --- extraction, its evaluation and training ----------------------------------------------
 
 
 @app.command("extract")
@@ -195,40 +320,22 @@ def extract_command(
     out: Annotated[
         Optional[str], typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")
     ] = None,
-    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    model: ModelOpt = DEFAULT_MODEL,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per spaCy batch.")] = 32,
     workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
 ) -> None:
     """Extract entities and relations from articles as JSON Lines, one object per article."""
-    import sys
-
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from eikg.ingest.pipeline import extract_files
+    from eikg.ingest.pipeline import write_extractions
     from eikg.ingest.sources import count_articles
 
-    def warn(message: str) -> None:
-        typer.echo(f"warning: {message}", err=True)
-
-    total = count_articles(paths)
-    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
-    task = progress.add_task("extracting", total=total)
     try:
-        sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
-    except OSError as err:
-        fail(f"cannot write {out}: {err.strerror or err}")
-    try:
-        with progress:
-            summary = extract_files(
-                paths, sink, model=model, batch_size=batch_size, workers=workers,
-                on_problem=warn, on_article=lambda _: progress.advance(task),
+        with progress_bar("extracting", count_articles(paths)) as advance:
+            summary = write_extractions(
+                paths, out, model=model, batch_size=batch_size, workers=workers,
+                on_problem=_warn, on_article=lambda _: advance(1),
             )
     except EikgError as err:
         fail(str(err))
-    finally:
-        if out:
-            sink.close()
     typer.echo(
         f"extracted {summary.articles} articles, skipped {summary.skipped}: "
         f"{summary.entities} entities, {summary.relations} relations",
@@ -242,7 +349,7 @@ def extract_command(
 def eval_command(
     gold: Annotated[list[str], typer.Argument(help="Gold JSON Lines file(s) (article paths relative to each).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    model: ModelOpt = DEFAULT_MODEL,
     cv: Annotated[
         int,
         typer.Option("--cv", min=0, help="K-fold cross-validation by article: train on K-1 folds, score the other, K times."),
@@ -255,8 +362,6 @@ def eval_command(
     trains K models, each on the other folds' articles, and scores each on the
     articles it never saw.
     """
-    import json
-
     from eikg.ingest.evaluate import confidence_json, evaluate_files, format_confidence, format_table, to_json
 
     try:
@@ -284,7 +389,7 @@ def train_command(
         typer.Option("--gold", help="Gold JSON Lines file (repeat for several); default: the shared corpus."),
     ] = None,
     out: Annotated[str, typer.Option("--out", help="Directory for the trained layers and pipeline.")] = "training",
-    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    model: ModelOpt = DEFAULT_MODEL,
 ) -> None:
     """Train the learned entity and relation layers from gold annotation.
 
@@ -308,84 +413,47 @@ def train_command(
                f"{path}/relations.json and {path}/pipeline")
 
 
-# --- loading and entity resolution (graph/loader.py, graph/merges.py) ------------------
+# --- loading and entity resolution (workflow.py, graph/loader.py, graph/merges.py) ----------
 
-MergesOpt = Annotated[
-    str,
-    typer.Option(
-        "--merges",
-        envvar="EIKG_MERGES",
-        help="Merge decisions file, re-applied on every load.",
-    ),
-]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Reload articles whose content hash is unchanged.")
 ]
+ThresholdOpt = Annotated[
+    float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability from which keys merge.")
+]
 
 
-def _warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
-
-
-@app.command("load")
+@command(app, "load")
 def load_command(
     files: Annotated[list[str], typer.Argument(help="`eikg extract` output (JSON Lines).")],
     force: ForceOpt = False,
-    merges: MergesOpt = "data/merges.jsonl",
+    merges: MergesOpt = MERGES,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
-    ] = 20000,
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    ] = BATCH_SIZE,
+    conn: Connection = Connection(),
 ) -> None:
     """Load extractions (JSON Lines from `eikg extract`) into the graph."""
-    from itertools import chain
-    from pathlib import Path
-
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from eikg.graph.loader import load
-    from eikg.workflow import read_extractions
-    from eikg.graph.merges import load_redirects
-
-    bad = 0
-
-    def warn(message: str) -> None:
-        nonlocal bad
-        bad += 1
-        _warn(message)
+    from eikg.workflow import LoadJob
 
     try:
-        total = sum(
-            1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
-        )
-        redirects = load_redirects(merges)
-    except OSError as err:
-        fail(f"{err.filename}: cannot read: {err.strerror}")
+        job = LoadJob.read(files, merges)
     except EikgError as err:
         fail(str(err))
-    items = chain.from_iterable(read_extractions(f, warn) for f in files)
-    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
-    task = progress.add_task("loading", total=total)
-    with open_graph(uri, user, password, database) as (driver, settings), progress:
-        summary = load(
-            driver, items, database=settings.database, force=force, redirects=redirects,
-            batch_size=batch_size, progress=lambda n: progress.advance(task, n), warn=warn,
-        )
-    typer.echo(f"{summary}; bad rows {bad}", err=True)
+    with conn.open() as (driver, settings), progress_bar("loading", job.articles) as advance:
+        report = job.run(driver, database=settings.database, force=force, batch_size=batch_size,
+                         progress=advance, warn=_warn)
+    typer.echo(str(report), err=True)
 
 
-@app.command("ingest")
+@command(app, "ingest")
 def ingest_command(
     paths: Annotated[
         list[str], typer.Argument(help="Article files (.txt .md .html .jsonl) or directories.")
     ],
     force: ForceOpt = False,
-    merges: MergesOpt = "data/merges.jsonl",
-    model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
+    merges: MergesOpt = MERGES,
+    model: ModelOpt = DEFAULT_MODEL,
     workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
     resolve: Annotated[
         bool, typer.Option("--resolve/--no-resolve", help="Resolve entities across articles after loading.")
@@ -395,38 +463,25 @@ def ingest_command(
         typer.Option("--min-confidence", min=0.0, max=1.0,
                      help="Keep entities and relations below this extraction confidence out of the graph."),
     ] = DEFAULT_MIN_CONFIDENCE,
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Extract articles and load them into the graph in one go, then resolve across articles."""
-    from rich.console import Console
-    from rich.progress import Progress
-
     from eikg.workflow import ingest
-    from eikg.graph.merges import load_redirects
+    from eikg.graph.decisions import load_redirects
     from eikg.ingest.sources import count_articles
 
     total = count_articles(paths)
-    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
-    task = progress.add_task("ingesting", total=total)
-    with open_graph(uri, user, password, database) as (driver, settings), progress:
+    with conn.open() as (driver, settings), progress_bar("ingesting", total) as advance:
         summary = ingest(
             driver, paths, database=settings.database, force=force,
             redirects=load_redirects(merges), model=model, workers=workers,
-            progress=lambda n: progress.advance(task, n), warn=_warn, min_confidence=min_confidence,
+            progress=advance, warn=_warn, min_confidence=min_confidence,
         )
         typer.echo(str(summary), err=True)
         if summary.articles_loaded + summary.articles_skipped == 0:
             fail("no article could be ingested")
         if resolve and summary.articles_loaded:
             _resolve(driver, settings, merges, dry_run=False)
-
-
-ThresholdOpt = Annotated[
-    float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability from which keys merge.")
-]
 
 
 def _resolve(driver, settings, merges: str, dry_run: bool, **options):
@@ -449,21 +504,18 @@ def _resolve(driver, settings, merges: str, dry_run: bool, **options):
     return done
 
 
-@app.command("resolve")
+@command(app, "resolve")
 def resolve_command(
     threshold: ThresholdOpt = 0.9,
     review: Annotated[
         float, typer.Option("--review", min=0.0, max=1.0, help="Match probability from which pairs are suggested.")
     ] = 0.5,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Decide and print, change nothing.")] = False,
-    merges: MergesOpt = "data/merges.jsonl",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    merges: MergesOpt = MERGES,
+    conn: Connection = Connection(),
 ) -> None:
     """Resolve organisations across the whole graph (Splink): merge pairs above the threshold."""
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         done = _resolve(driver, settings, merges, dry_run, threshold=threshold, review=review)
     if dry_run:
         names = {c.key: c.name for c in done.candidates}
@@ -471,7 +523,7 @@ def resolve_command(
             typer.echo(f"{d.probability:.3f}  {d.drop} ({names[d.drop]})  ->  {d.keep} ({d.name})")
 
 
-@app.command("eval-resolution")
+@command(app, "eval-resolution")
 def eval_resolution_command(
     gold: Annotated[list[str], typer.Argument(help="Gold files (JSON Lines, ANNOTATION.md).")],
     review: Annotated[
@@ -482,13 +534,9 @@ def eval_resolution_command(
         bool, typer.Option("--graph", help="Score the graph's nodes instead (extraction and resolution).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Score cross-article resolution of organisations against gold: pairwise and B-cubed."""
-    import json
     from dataclasses import asdict
 
     from eikg.ingest.linkage import ORG_TYPES
@@ -498,7 +546,7 @@ def eval_resolution_command(
         if graph:
             from eikg.resolution import entity_mentions
 
-            with open_graph(uri, user, password, database) as (driver, settings):
+            with conn.open() as (driver, settings):
                 mentions = entity_mentions(driver, [t.value for t in ORG_TYPES], settings.database)
             found, matched = evaluate_graph(gold, mentions, review)
             rows = {"graph": found}
@@ -508,7 +556,7 @@ def eval_resolution_command(
     except EikgError as err:
         fail(str(err))
     if as_json:
-        typer.echo(json.dumps({k.replace(" ", "_"): asdict(v) for k, v in rows.items()}, indent=2))
+        typer.echo(dump_json({k.replace(" ", "_"): asdict(v) for k, v in rows.items()}))
         return
     typer.echo(f"{'':<12}{'pairs':>7}{'P':>8}{'R':>8}{'F1':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}")
     for label, s in rows.items():
@@ -524,7 +572,12 @@ def eval_resolution_command(
     )
 
 
-@app.command("suggest-merges")
+#: ``eikg suggest-merges`` columns, in the order of the Suggestion fields.
+SUGGESTION_COLUMNS = ["probability", "a", "b", "name_a", "name_b", "type_a", "type_b", "evidence",
+                      "shared_places", "shared_partners", "titles_a", "titles_b"]
+
+
+@command(app, "suggest-merges")
 def suggest_merges_command(
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="Lowest match probability listed.")
@@ -532,23 +585,17 @@ def suggest_merges_command(
     threshold: ThresholdOpt = 0.9,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most pairs listed.")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    merges: MergesOpt = "data/merges.jsonl",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    merges: MergesOpt = MERGES,
+    conn: Connection = Connection(),
 ) -> None:
     """List organisations the resolver finds alike but did not merge, with the evidence."""
-    import csv
-    import json
-    import sys
     from dataclasses import asdict
 
     from eikg.resolution import suggest_merges
 
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown format {fmt!r}: use table, csv or json")
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         try:
             found = suggest_merges(
                 driver, merges=merges, min_probability=min_score, threshold=threshold, limit=limit,
@@ -557,15 +604,12 @@ def suggest_merges_command(
         except EikgError as err:
             fail(str(err))
     if fmt == "json":
-        typer.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False, indent=2))
+        typer.echo(render(SUGGESTION_COLUMNS, [asdict(s) for s in found], "json"))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["probability", "a", "b", "name_a", "name_b", "type_a", "type_b", "evidence",
-                         "shared_places", "shared_partners", "titles_a", "titles_b"])
-        for s in found:
-            writer.writerow([s.probability, s.a, s.b, s.name_a, s.name_b, s.type_a, s.type_b, s.evidence,
-                             "; ".join(s.shared_places), "; ".join(s.shared_partners),
-                             " | ".join(s.titles_a), " | ".join(s.titles_b)])
+        # the probability in full; titles (which may hold "; ") apart with " | "
+        rows = [{**asdict(s), "probability": repr(s.probability), "titles_a": " | ".join(s.titles_a),
+                 "titles_b": " | ".join(s.titles_b)} for s in found]
+        typer.echo(render(SUGGESTION_COLUMNS, rows, "csv"))
     else:
         for s in found:
             shared = s.shared_places + s.shared_partners
@@ -577,37 +621,31 @@ def suggest_merges_command(
         typer.echo(f"{len(found)} likely duplicates; merge with `eikg merge KEY_A KEY_B`", err=True)
 
 
-@app.command("merge")
+@command(app, "merge")
 def merge_command(
     keep: Annotated[str, typer.Argument(help="Key of the entity that stays.")],
     drop: Annotated[str, typer.Argument(help="Key of the entity merged into it.")],
-    merges: MergesOpt = "data/merges.jsonl",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    merges: MergesOpt = MERGES,
+    conn: Connection = Connection(),
 ) -> None:
     """Merge entity KEY_B into KEY_A and record the decision for every later load."""
     from eikg.graph.merges import merge_entities
 
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         record = merge_entities(driver, keep, drop, merges, database=settings.database)
     typer.echo(f"merged {record.drop} into {record.keep} ({record.name}); recorded in {merges}")
 
 
-@app.command("split")
+@command(app, "split")
 def split_command(
     key: Annotated[str, typer.Argument(help="A merged-away key (or the key it was merged into).")],
-    merges: MergesOpt = "data/merges.jsonl",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    merges: MergesOpt = MERGES,
+    conn: Connection = Connection(),
 ) -> None:
     """Undo a recorded merge: the entities get their own nodes again."""
     from eikg.graph.merges import split_entity
 
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         undone = split_entity(driver, key, merges, database=settings.database)
     for r in undone:
         typer.echo(f"split {r.drop} from {r.keep}")
@@ -615,37 +653,22 @@ def split_command(
 
 # --- queries, ad-hoc Cypher, analyses and exports (issue 5) ---------------------------
 
-FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, csv or json.")
-]
 ParamOpt = Annotated[
     Optional[list[str]],
     typer.Option("--param", "-p", help="A query parameter as key=value (repeatable)."),
 ]
 
 
-def _print_result(result, fmt: str) -> None:
-    """Rows to stdout in fmt; notes to stderr so CSV/JSON stay clean."""
-    from eikg.queries.output import render
-
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(render(result.columns, result.rows, fmt))
-
-
-@app.command("query")
+@command(app, "query")
 def query_command(
     name: Annotated[Optional[str], typer.Argument(help="Named query (see --list).")] = None,
     param: ParamOpt = None,
     fmt: FormatOpt = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Run a named read query (queries/*.cypher); --list shows names, parameters and descriptions."""
-    from eikg.queries import output, runner
+    from eikg.queries import runner
 
     try:
         if list_ or name is None:
@@ -654,13 +677,13 @@ def query_command(
                  "description": q.description}
                 for q in runner.list_queries()
             ]
-            typer.echo(output.render(["name", "parameters", "description"], rows, fmt, width=None))
+            typer.echo(render(["name", "parameters", "description"], rows, fmt, width=None))
             return
         params = runner.parse_params(param)
         query = runner.get_query(name)  # unknown names fail before connecting
     except EikgError as err:
         fail(str(err))
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         result = runner.run_query(driver, name, params, database=settings.database)
         _print_result(result, fmt)
         if query.name == "timeline":
@@ -681,17 +704,14 @@ def _note_stale_timeline(driver, database: str | None) -> None:
         )
 
 
-@app.command("cypher")
+@command(app, "cypher")
 def cypher_command(
     text: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
     param: ParamOpt = None,
     fmt: FormatOpt = "table",
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds before the server stops it.")] = 30.0,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Run ad-hoc Cypher read-only: a query whose plan writes is refused before it runs."""
     from eikg.queries.cypher import run_cypher
@@ -701,7 +721,7 @@ def cypher_command(
         params = parse_params(param)
     except EikgError as err:
         fail(str(err))
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         result = run_cypher(driver, text, params, database=settings.database,
                             timeout=timeout, limit=limit)
         _print_result(result, fmt)
@@ -712,16 +732,6 @@ analyze_app = typer.Typer(
 )
 app.add_typer(analyze_app, name="analyze")
 
-TypesOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--types", help="Entity types to project, e.g. COLLEGE,ENTERPRISE (default: all)."),
-]
-RelationsOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--relations", help="Relation types to project, e.g. PARTNERS_WITH (default: all)."),
-]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Keep relations last seen on or after yyyy-mm-dd.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Keep relations first seen on or before yyyy-mm-dd.")]
 WriteBackOpt = Annotated[bool, typer.Option("--write-back", help="Store the scores as node properties.")]
 TopOpt = Annotated[
     Optional[int],
@@ -729,16 +739,13 @@ TopOpt = Annotated[
 ]
 
 
-def _analyze(name: str, types, relations, since, until, fmt, write, conn, top=None, **args) -> None:
-    from eikg.queries.analyze import analyze
-    from eikg.queries.project import Projection
+def _analyze(name: str, projection: ProjectionOptions, fmt: str, conn: Connection, *,
+             write: bool = False, top: int | None = None, **args: Any) -> None:
+    from eikg.queries.analysis_runner import analyze
 
-    try:
-        projection = Projection.parse(types, relations, since, until)
-    except EikgError as err:
-        fail(str(err))
-    with open_graph(*conn) as (driver, settings):
-        result = analyze(driver, name, projection, database=settings.database, write=write, **args)
+    parsed = projection.parse()
+    with conn.open() as (driver, settings):
+        result = analyze(driver, name, parsed, database=settings.database, write=write, **args)
         if top is not None and len(result.rows) > top:
             result.notes.append(f"showing the first {top} of {len(result.rows)} rows (--top)")
             result.rows = result.rows[:top]
@@ -749,17 +756,14 @@ def _whole_graph_analysis(name: str, doc: str) -> None:
     """Register ``eikg analyze NAME``: an analysis of the whole projection, with
     --top and --write-back (centrality, communities and brokers share these options)."""
 
-    def command(
-        types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-        until: UntilOpt = None, fmt: FormatOpt = "table", write_back: WriteBackOpt = False,
-        top: TopOpt = None, uri: UriOpt = None, user: UserOpt = None,
-        password: PasswordOpt = None, database: DatabaseOpt = None,
+    def run(
+        projection: ProjectionOptions = ProjectionOptions(), fmt: FormatOpt = "table",
+        write_back: WriteBackOpt = False, top: TopOpt = None, conn: Connection = Connection(),
     ) -> None:
-        _analyze(name, types, relations, since, until, fmt, write_back,
-                 (uri, user, password, database), top=top)
+        _analyze(name, projection, fmt, conn, write=write_back, top=top)
 
-    command.__doc__ = doc
-    analyze_app.command(name)(command)
+    run.__doc__ = doc
+    command(analyze_app, name)(run)
 
 
 _whole_graph_analysis(
@@ -770,46 +774,37 @@ _whole_graph_analysis("communities", "Louvain communities with the partition's m
 _whole_graph_analysis("brokers", "Organisations bridging colleges and enterprises, or communities.")
 
 
-@analyze_app.command("ego")
+@command(analyze_app, "ego")
 def analyze_ego(
     entity: Annotated[str, typer.Argument(help="Entity key, name or alias.")],
     depth: Annotated[int, typer.Option("--depth", min=0, help="Hops from the entity.")] = 1,
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table",
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    projection: ProjectionOptions = ProjectionOptions(), fmt: FormatOpt = "table",
+    conn: Connection = Connection(),
 ) -> None:
     """Everything within --depth hops of an entity."""
-    _analyze("ego", types, relations, since, until, fmt, False,
-             (uri, user, password, database), entity=entity, depth=depth)
+    _analyze("ego", projection, fmt, conn, entity=entity, depth=depth)
 
 
-@analyze_app.command("path")
+@command(analyze_app, "path")
 def analyze_path(
     source: Annotated[str, typer.Argument(help="Where the path starts (key, name or alias).")],
     target: Annotated[str, typer.Argument(help="Where it ends (key, name or alias).")],
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table",
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    projection: ProjectionOptions = ProjectionOptions(), fmt: FormatOpt = "table",
+    conn: Connection = Connection(),
 ) -> None:
     """A shortest chain of relations between two entities."""
-    _analyze("path", types, relations, since, until, fmt, False,
-             (uri, user, password, database), source=source, target=target)
+    _analyze("path", projection, fmt, conn, source=source, target=target)
 
 
-@analyze_app.command("recommend")
+@command(analyze_app, "recommend")
 def analyze_recommend(
     entity: Annotated[str, typer.Argument(help="Organisation key, name or alias.")],
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many suggestions.")] = 10,
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, fmt: FormatOpt = "table",
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    projection: ProjectionOptions = ProjectionOptions(), fmt: FormatOpt = "table",
+    conn: Connection = Connection(),
 ) -> None:
     """Likely new partners by link prediction, each with its reasons."""
-    _analyze("recommend", types, relations, since, until, fmt, False,
-             (uri, user, password, database), entity=entity, limit=limit)
+    _analyze("recommend", projection, fmt, conn, entity=entity, limit=limit)
 
 
 export_app = typer.Typer(help="Export the graph as RDF, GraphML, GEXF or CSV.", no_args_is_help=True)
@@ -817,7 +812,7 @@ app.add_typer(export_app, name="export")
 OutOpt = Annotated[str, typer.Option("--out", "-o", help="File to write (a directory for csv).")]
 
 
-@export_app.command("rdf")
+@command(export_app, "rdf")
 def export_rdf_command(
     out: OutOpt,
     fmt: Annotated[
@@ -828,109 +823,78 @@ def export_rdf_command(
             "(.ttl .nt .nq .trig .jsonld, each maybe .gz), else turtle.",
         ),
     ] = None,
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """The whole graph as RDF under ontology.ttl, with provenance (named graphs in trig/nquads/json-ld).
 
     A file name ending in .gz is written gzip-compressed."""
-    from pathlib import Path
-
     from eikg.graph.rdf_export import export_rdf, format_for
 
     try:
         fmt = format_for(out, fmt)
     except EikgError as err:
         fail(str(err))
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         n = export_rdf(driver, Path(out), fmt, database=settings.database)
     typer.echo(f"wrote {n} {'quads' if fmt in ('trig', 'nquads', 'json-ld') else 'triples'} to {out}", err=True)
 
 
-def _export_graph(fmt: str, out: str, types, relations, since, until, conn) -> None:
-    from pathlib import Path
+def _graph_export(fmt: str, doc: str) -> None:
+    """Register ``eikg export FMT``: the projection as a NetworkX file format."""
 
-    from eikg.queries.exports import write_graph
-    from eikg.queries.project import Projection, to_networkx
+    def export(
+        out: OutOpt, projection: ProjectionOptions = ProjectionOptions(), conn: Connection = Connection(),
+    ) -> None:
+        from eikg.queries.exports import write_graph
+        from eikg.queries.project import to_networkx
 
-    try:
-        projection = Projection.parse(types, relations, since, until)
-    except EikgError as err:
-        fail(str(err))
-    with open_graph(*conn) as (driver, settings):
-        g = to_networkx(driver, projection, database=settings.database)
-        paths, note = write_graph(g, fmt, Path(out))
-    if note:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(
-        f"wrote {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships to "
-        + ", ".join(str(p) for p in paths),
-        err=True,
-    )
+        parsed = projection.parse()
+        with conn.open() as (driver, settings):
+            g = to_networkx(driver, parsed, database=settings.database)
+            paths, note = write_graph(g, fmt, Path(out))
+        if note:
+            typer.echo(f"note: {note}", err=True)
+        typer.echo(
+            f"wrote {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships to "
+            + ", ".join(str(p) for p in paths),
+            err=True,
+        )
 
-
-@export_app.command("graphml")
-def export_graphml_command(
-    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None,
-) -> None:
-    """GraphML (yEd, Gephi) with types, names and scores as attributes."""
-    _export_graph("graphml", out, types, relations, since, until, (uri, user, password, database))
+    export.__doc__ = doc
+    command(export_app, fmt)(export)
 
 
-@export_app.command("gexf")
-def export_gexf_command(
-    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None,
-) -> None:
-    """GEXF (Gephi) with types, names and scores as attributes."""
-    _export_graph("gexf", out, types, relations, since, until, (uri, user, password, database))
-
-
-@export_app.command("csv")
-def export_csv_command(
-    out: OutOpt, types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None, uri: UriOpt = None, user: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None,
-) -> None:
-    """nodes.csv and edges.csv in the --out directory, for spreadsheets."""
-    _export_graph("csv", out, types, relations, since, until, (uri, user, password, database))
+_graph_export("graphml", "GraphML (yEd, Gephi) with types, names and scores as attributes.")
+_graph_export("gexf", "GEXF (Gephi) with types, names and scores as attributes.")
+_graph_export("csv", "nodes.csv and edges.csv in the --out directory, for spreadsheets.")
 
 
 # --- interactive maps (issue 6) ----------------------------------------------------------
 
 
-@app.command("map")
+@command(app, "map")
 def map_command(
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "out/map.html",
     focus: Annotated[Optional[str], typer.Option("--focus", help="Only this entity (key, name or alias) and its neighbourhood.")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="Hops around --focus.")] = 1,
-    types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None,
+    projection: ProjectionOptions = ProjectionOptions(),
     color_by: Annotated[str, typer.Option("--color-by", help="Colour nodes by: type or community.")] = "type",
     size_by: Annotated[str, typer.Option("--size-by", help="Size nodes by: degree, betweenness or pagerank.")] = "degree",
     static_layout: Annotated[bool, typer.Option("--static-layout", help="Lay out in Python, physics off (automatic above 1,500 entities).")] = False,
-    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    conn: Connection = Connection(),
 ) -> None:
     """Write an interactive map: one self-contained HTML file that opens offline."""
-    from eikg.queries.map_source import write_graph_map
-    from eikg.queries.maps import COLOR_MODES, SIZE_MEASURES
-    from eikg.queries.project import Projection
+    from eikg.queries.map_html import COLOR_MODES, SIZE_MEASURES
+    from eikg.queries.map_query import write_graph_map
 
-    try:
-        projection = Projection.parse(types, relations, since, until)
-    except EikgError as err:
-        fail(str(err))
+    parsed = projection.parse()
     if color_by not in COLOR_MODES:
         fail(f"--color-by must be one of {', '.join(COLOR_MODES)}, got {color_by!r}")
     if size_by not in SIZE_MEASURES:
         fail(f"--size-by must be one of {', '.join(SIZE_MEASURES)}, got {size_by!r}")
-    with open_graph(uri, user, password, database) as (driver, settings):
+    with conn.open() as (driver, settings):
         summary = write_graph_map(
-            driver, out, projection=projection, focus=focus, depth=depth,
+            driver, out, projection=parsed, focus=focus, depth=depth,
             database=settings.database, color_by=color_by, size_by=size_by,
             static_layout=static_layout,
         )
@@ -941,38 +905,27 @@ def map_command(
     )
 
 
-@app.command("demo")
+@command(app, "demo")
 def demo_command(
     corpus: Annotated[
         Optional[str],
         typer.Option("--corpus", help="Folder or file of articles (default: the sample corpus in data/)."),
     ] = None,
     out: Annotated[str, typer.Option("--out", help="Folder for map.html, graph.ttl and report.md.")] = "out",
-    merges: MergesOpt = "data/merges.jsonl",
-    uri: UriOpt = None,
-    user: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    merges: MergesOpt = MERGES,
+    conn: Connection = Connection(),
 ) -> None:
     """The main job: ingest a corpus, print a summary and write the map, RDF and report."""
-    from pathlib import Path
-
-    from rich.console import Console
-    from rich.progress import Progress
-
     from eikg.demo import SAMPLE_CORPUS, run_demo
     from eikg.ingest.sources import count_articles
 
     source = Path(corpus) if corpus else SAMPLE_CORPUS
     total = count_articles([str(source)]) if source.exists() else 0
-    progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
-    task = progress.add_task("ingesting", total=total)
-    with open_graph(uri, user, password, database) as (driver, settings):
-        with progress:
-            result = run_demo(
-                driver, source, Path(out), merges=Path(merges), database=settings.database,
-                progress=lambda n: progress.advance(task, n), warn=_warn,
-            )
+    with conn.open() as (driver, settings), progress_bar("ingesting", total) as advance:
+        result = run_demo(
+            driver, source, Path(out), merges=Path(merges), database=settings.database,
+            progress=advance, warn=_warn,
+        )
     typer.echo(result.summary())
 
 

@@ -21,12 +21,12 @@ from eikg.errors import InputError
 from eikg.graph.decisions import load_redirects
 from eikg.graph.loader import LoadSummary
 from eikg.graph.ontology import vocabulary
-from eikg.graph.rdf_export import export_rdf
 from eikg.graph.counts import GraphStats, count_graph
-from eikg.queries.analyze import analyze
-from eikg.queries.map_source import write_graph_map
-from eikg.queries.maps import MapSummary
-from eikg.queries.output import render
+from eikg.graph.rdf_export import export_rdf
+from eikg.queries.analysis_runner import analyze
+from eikg.queries.map_html import MapSummary
+from eikg.queries.map_query import write_graph_map
+from eikg.queries.output import markdown_cell, render
 from eikg.queries.runner import QueryResult, run_query
 from eikg.records import EntityType, RelationType
 from eikg.workflow import ingest
@@ -180,26 +180,12 @@ def write_report(result: DemoResult, corpus: Path) -> None:
         f"- RDF (Turtle, under ontology.ttl): `{result.rdf_path}` ({result.rdf_triples} triples)",
     ]
     if result.warnings:
-        md += ["", "## Skipped input", "", *(f"- {_md_cell(w)}" for w in result.warnings)]
+        md += ["", "## Skipped input", "", *(f"- {markdown_cell(w)}" for w in result.warnings)]
     try:
         result.report_path.write_text("\n".join(md) + "\n", encoding="utf-8")
     except OSError as err:
         raise InputError(f"cannot write {result.report_path}: {err.strerror}") from None
 
 
-def _md_cell(value: Any) -> str:
-    # Article text is untrusted: keep it from breaking the table or adding markup.
-    text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\n", " ")
-    )
-
-
 def _md_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "(none)"
-    head = "| " + " | ".join(columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in columns) + "|"
-    body = ["| " + " | ".join(_md_cell(r.get(c)) for c in columns) + " |" for r in rows]
-    return "\n".join([head, rule, *body])
+    return render(columns, rows, "markdown") if rows else "(none)"

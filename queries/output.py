@@ -1,4 +1,8 @@
-"""Rows (lists of dicts) printed as an aligned table, CSV or JSON."""
+"""Rows (lists of dicts) printed as an aligned table, CSV, JSON or a Markdown table.
+
+The one place eikg turns results into text: the CLI's tables, CSV and JSON and
+the demo report's Markdown all come from ``render`` (and ``dump_json``).
+"""
 
 from __future__ import annotations
 
@@ -35,19 +39,31 @@ def render(
     rows: Sequence[dict[str, Any]],
     fmt: str = "table",
     width: int | None = CELL_WIDTH,
+    *,
+    header: bool = True,
+    right: Sequence[str] = (),
 ) -> str:
-    """``rows`` as text in ``fmt`` (table, csv or json); ends without a newline.
+    """``rows`` as text in ``fmt`` (table, csv or json; markdown for reports);
+    ends without a newline.
 
-    Table cells longer than ``width`` are cut with '…' (None: never).
+    Table cells longer than ``width`` are cut with '…' (None: never); ``header``
+    False leaves out the table's column names and rule, and the ``right`` columns
+    are aligned right.
 
     >>> print(render(["a", "b"], [{"a": 1, "b": ["x", "y"]}]))
     a  b
     -  ----
     1  x; y
+    >>> print(render(["a", "b"], [{"a": 1, "b": "x"}, {"a": 10, "b": "y"}], header=False, right=["a"]))
+     1  x
+    10  y
+    >>> print(render(["a"], [{"a": "x|y"}], "markdown"))
+    | a |
+    | --- |
+    | x\\|y |
     """
     if fmt == "json":
-        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False,
-                          indent=2, default=str)
+        return dump_json([{c: r.get(c) for c in columns} for r in rows])
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -56,12 +72,48 @@ def render(
             writer.writerow([cell(r.get(c)) for c in columns])
         return buf.getvalue().rstrip("\n")
     if fmt == "table":
-        grid = [[_clip(cell(r.get(c)), width) for c in columns] for r in rows]
-        widths = [max([len(c), *(len(line[i]) for line in grid)]) for i, c in enumerate(columns)]
-        lines = [list(columns), ["-" * w for w in widths], *grid]
-        return "\n".join("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip()
-                         for line in lines)
+        return _table(columns, rows, width, header, right)
+    if fmt == "markdown":
+        return _markdown(columns, rows)
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def dump_json(value: Any) -> str:
+    """Any JSON-able value as indented JSON text, non-ASCII kept as it is."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def _table(
+    columns: Sequence[str], rows: Sequence[dict[str, Any]], width: int | None, header: bool,
+    right: Sequence[str],
+) -> str:
+    grid = [[_clip(cell(r.get(c)), width) for c in columns] for r in rows]
+    head = [list(columns)] if header else []
+    widths = [max([len(c) if header else 0, *(len(line[i]) for line in grid)])
+              for i, c in enumerate(columns)]
+    rules = [["-" * w for w in widths]] if header else []
+    lines = [*head, *rules, *grid]
+    return "\n".join(
+        "  ".join(v.rjust(w) if c in right else v.ljust(w) for v, w, c in zip(line, widths, columns)).rstrip()
+        for line in lines
+    )
+
+
+def _markdown(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    head = "| " + " | ".join(columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in columns) + "|"
+    body = ["| " + " | ".join(markdown_cell(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join([head, rule, *body])
+
+
+def markdown_cell(value: Any) -> str:
+    """One value as Markdown text that cannot break a table row or add markup
+    (article text is untrusted)."""
+    text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+    return (
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\n", " ")
+    )
 
 
 def _clip(text: str, width: int | None) -> str:

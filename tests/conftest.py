@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,21 +63,54 @@ def driver(neo4j_settings: Settings) -> Iterator[neo4j.Driver]:
             yield opened
 
 
-@pytest.fixture
-def clean_db(driver: neo4j.Driver, neo4j_settings: Settings) -> neo4j.Driver:
-    """The driver, after emptying the database of nodes and relationships.
+@pytest.fixture(scope="session")
+def test_database(driver: neo4j.Driver, neo4j_settings: Settings) -> str:
+    """The one database the tests use: the user's home database.
+
+    Library calls in the tests name no database, so they go to the home one; CLI
+    calls read NEO4J_DATABASE. A different NEO4J_DATABASE would have `clean_db`
+    empty one database while the tests load and read another, so it fails the run.
+    """
+    records, _, _ = driver.execute_query("CALL db.info() YIELD name RETURN name")
+    home = records[0]["name"]
+    if neo4j_settings.database not in (None, home):
+        pytest.fail(
+            f"NEO4J_DATABASE={neo4j_settings.database} but the tests load and read the home "
+            f"database ({home}); unset NEO4J_DATABASE or make {neo4j_settings.database} "
+            "the user's home database",
+            pytrace=False,
+        )
+    return home
+
+
+@pytest.fixture(scope="session")
+def empty_test_database(
+    driver: neo4j.Driver, neo4j_settings: Settings, test_database: str
+) -> Callable[[], neo4j.Driver]:
+    """A call that empties the test database of nodes and relationships (for
+    fixtures of any scope); it returns the driver.
 
     A server of the user's own (NEO4J_URI) is emptied only when they say so with
     EIKG_TESTS_MAY_WIPE=1: `make test` must never wipe a real graph by surprise.
     """
-    if not neo4j_settings.local and os.environ.get("EIKG_TESTS_MAY_WIPE") != "1":
-        pytest.fail(
-            f"tests empty the database at {neo4j_settings.uri}; set EIKG_TESTS_MAY_WIPE=1 "
-            "to allow that, or unset NEO4J_URI to test against the local server",
-            pytrace=False,
-        )
-    driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.database)
-    return driver
+
+    def empty() -> neo4j.Driver:
+        if not neo4j_settings.local and os.environ.get("EIKG_TESTS_MAY_WIPE") != "1":
+            pytest.fail(
+                f"tests empty the database at {neo4j_settings.uri}; set EIKG_TESTS_MAY_WIPE=1 "
+                "to allow that, or unset NEO4J_URI to test against the local server",
+                pytrace=False,
+            )
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=test_database)
+        return driver
+
+    return empty
+
+
+@pytest.fixture
+def clean_db(empty_test_database: Callable[[], neo4j.Driver]) -> neo4j.Driver:
+    """The driver, after emptying the test database."""
+    return empty_test_database()
 
 
 @contextmanager

@@ -15,9 +15,8 @@ from eikg.graph.counts import count_graph
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory, request):
     """One demo over the sample corpus into an empty database, then a second run."""
-    driver = request.getfixturevalue("driver")
+    driver = request.getfixturevalue("empty_test_database")()
     settings = request.getfixturevalue("neo4j_settings")
-    driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.database)
     out = tmp_path_factory.mktemp("demo")
     first = run_demo(driver, SAMPLE_CORPUS, out, database=settings.database)
     counts_after_first = count_graph(driver, settings.database)

@@ -24,9 +24,9 @@ from map_support import (
     open_map,
     synthetic_graph,
 )
-from test_maps import PAYLOAD_EVIDENCE, PAYLOAD_NAME, small_graph
+from test_map_html import PAYLOAD_EVIDENCE, PAYLOAD_NAME, small_graph
 
-from eikg.queries import maps
+from eikg.queries import map_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "out" / "screenshots"
@@ -88,7 +88,7 @@ def pointer_at_node(driver, node):
 @pytest.fixture(scope="module")
 def small_map(tmp_path_factory):
     path = tmp_path_factory.mktemp("maps") / "small.html"
-    maps.write_map(small_graph(), path, title="Test map", static_layout=True)
+    map_html.write_map(small_graph(), path, title="Test map", static_layout=True)
     return path
 
 
@@ -207,7 +207,7 @@ def xss_graph() -> nx.MultiDiGraph:
 @pytest.mark.browser
 def test_untrusted_text_never_runs_and_shows_literally(browser, tmp_path):
     path = tmp_path / "xss.html"
-    maps.write_map(xss_graph(), path, title="<img src=x onerror=\"window.__pwned='map'\">", static_layout=True)
+    map_html.write_map(xss_graph(), path, title="<img src=x onerror=\"window.__pwned='map'\">", static_layout=True)
     open_map(browser, path)
     time.sleep(0.3)  # give an injected onerror handler time to fire
     assert js(browser, "return window.__pwned === undefined")
@@ -244,7 +244,7 @@ def test_untrusted_text_never_runs_and_shows_literally(browser, tmp_path):
 @pytest.mark.browser
 def test_physics_map_stabilises(browser, tmp_path):
     path = tmp_path / "physics.html"
-    summary = maps.write_map(synthetic_graph(300), path)
+    summary = map_html.write_map(synthetic_graph(300), path)
     assert summary.physics is True
     open_map(browser, path)
     deadline = time.monotonic() + 60
@@ -261,7 +261,7 @@ def test_physics_map_stabilises(browser, tmp_path):
 def test_five_thousand_node_map_opens_static_and_searchable(browser, tmp_path):
     graph = synthetic_graph(5000)
     path = tmp_path / "large.html"
-    summary = maps.write_map(graph, path)
+    summary = map_html.write_map(graph, path)
     assert summary.physics is False
     first_draw = open_map(browser, path, timeout=120)
     assert js(browser, "return eikgMap.nodes.length") == 5000
@@ -292,7 +292,7 @@ def test_payloads_ingested_from_articles_never_run(browser, clean_db, tmp_path):
     title and sentences carry payloads, and an extraction whose entity name and
     alias do (the NER never yields such names, the loader takes them as given)."""
     from eikg.graph.loader import load
-    from eikg.queries.map_source import write_graph_map
+    from eikg.queries.map_query import write_graph_map
     from eikg.workflow import ingest
     from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType
 
@@ -361,7 +361,7 @@ def test_payloads_ingested_from_articles_never_run(browser, clean_db, tmp_path):
 def test_content_security_policy_stops_markup_that_got_in(browser, tmp_path):
     """Second line of defence: were escaping ever broken, injected script and
     handlers would still not run, and nothing would be fetched."""
-    page = maps.build_html(small_graph(), static_layout=True)
+    page = map_html.build_html(small_graph(), static_layout=True)
     injected = (
         '<script>window.__pwned="inline"</script>'
         '<img src=x onerror="window.__pwned=\'handler\'">'
@@ -396,7 +396,7 @@ def test_content_security_policy_stops_markup_that_got_in(browser, tmp_path):
 @pytest.mark.browser
 def test_focused_map_opens_with_the_focus_selected_and_its_neighbours_lit(browser, tmp_path):
     path = tmp_path / "focus.html"
-    maps.write_map(small_graph(), path, focus="alliance:skills", static_layout=True)
+    map_html.write_map(small_graph(), path, focus="alliance:skills", static_layout=True)
     open_map(browser, path)
     alliance = node_id(browser, "alliance:skills")
     assert js(browser, "return eikgMap.network.getSelectedNodes()") == [alliance]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from eikg.errors import InputError
 from eikg.ingest.drafts import EntityDraft, RelationDraft
 from eikg.ingest.pipeline import (
     BATCH_CHARS,
@@ -15,6 +17,7 @@ from eikg.ingest.pipeline import (
     extract,
     merge_drafts,
     split_text,
+    write_extractions,
 )
 from eikg.ingest.resolve import Resolver, normalise_name
 from eikg.ingest.sources import read_articles
@@ -331,3 +334,9 @@ def test_resolver_carries_keys_across_calls(nlp):
     assert len(resolver) > 0
     [second] = extract([Article(id="r2", text=text)], nlp, resolver=resolver)
     assert [e.key for e in first.entities] == [e.key for e in second.entities]
+
+
+def test_write_extractions_names_a_file_it_cannot_write(tmp_path):
+    out = tmp_path / "no-such-folder" / "x.jsonl"
+    with pytest.raises(InputError, match=f"^cannot write {re.escape(str(out))}: No such file or directory$"):
+        write_extractions([str(DEV_ARTICLES)], out)

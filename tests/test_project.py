@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from eikg.cli import app
 from eikg.errors import QueryError
 from eikg.graph.loader import load
-from eikg.queries.analyze import analyze
+from eikg.queries.analysis_runner import analyze
 from eikg.queries.project import Projection, to_networkx
 
 ALL_KEYS = {ACME, ALLIANCE, BLUE, BUREAU, CITY, FORUM, HVC, LI, NOVA, RP, ZHAO}

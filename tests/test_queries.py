@@ -6,7 +6,7 @@ import doctest
 import json
 
 import pytest
-from query_fixture import ACME, BLUE, BUREAU, HVC, extractions
+from query_fixture import ACME, BLUE, BUREAU, HVC, RP, extractions
 from typer.testing import CliRunner
 
 from eikg.cli import app
@@ -15,6 +15,7 @@ from eikg.graph.loader import load
 from eikg.queries import runner
 from eikg.queries import output
 from eikg.queries.output import render
+from eikg.records import Article, Entity, EntityType, Evidence, Extraction, Relation, RelationType
 
 INJECTIONS = [
     "x' OR 1=1 //",
@@ -265,6 +266,30 @@ def test_injection_strings_are_only_names(graph, text):
     with pytest.raises(QueryError, match="no entity named"):
         runner.run_query(graph, "partners", {"name": text})
     assert _counts(graph) == before
+
+
+def _partner_named(text: str) -> Extraction:
+    """An article in which an enterprise whose key and name are ``text`` partners with RP."""
+    sentence = f"{text} and Riverside Polytechnic signed a training agreement."
+    article = Article(id="injection", text=sentence, title="Fixture article injection",
+                      published="2025-02-01")
+    entities = (
+        Entity(id="e1", key=text, name=text, type=EntityType.ENTERPRISE),
+        Entity(id="e2", key=RP, name="Riverside Polytechnic", type=EntityType.COLLEGE),
+    )
+    evidence = Evidence(sentence, 0, len(sentence))
+    return Extraction(article, entities, (Relation("e1", RelationType.PARTNERS_WITH, "e2", evidence),))
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_injection_strings_reach_the_query_as_values_only(graph, text):
+    """The text resolves (it is an entity's key), so the named query runs with it as $name."""
+    load(graph, [_partner_named(text)])
+    before = _counts(graph)
+    result = runner.run_query(graph, "partners", {"name": text})
+    assert [r["partner_key"] for r in result.rows] == [RP]
+    assert _counts(graph) == before
+    assert RP in keys(runner.run_query(graph, "partners", {"name": ACME}), "partner_key")
 
 
 def test_injection_string_as_integer_parameter_is_refused(graph):

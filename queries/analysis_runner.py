@@ -1,7 +1,9 @@
-"""``eikg analyze``: project the graph, run one analysis, optionally write scores back.
+"""Runs a named analysis (``eikg analyze``): project the graph, run it, optionally write scores back.
 
-The analyses themselves are the pure functions of ``analysis.py``; this module
-only wires them to a projection and shapes their results as rows.
+As ``runner.py`` runs the named Cypher queries, this module runs the named
+NetworkX analyses: the analyses themselves are the pure functions of
+``analysis.py``; this module only wires them to a projection and shapes their
+results as rows.
 """
 
 from __future__ import annotations

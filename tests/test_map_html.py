@@ -1,4 +1,4 @@
-"""queries/maps.py without a browser: the page's data, its safety and its limits.
+"""queries/map_html.py without a browser: the page's data, its safety and its limits.
 
 Graphs here are built by hand with sentences written for the tests; the browser
 side (drawing, search, tooltips, script injection) is in test_maps_browser.py.
@@ -7,7 +7,6 @@ side (drawing, search, tooltips, script injection) is in test_maps_browser.py.
 from __future__ import annotations
 
 import json
-import math
 import re
 from html.parser import HTMLParser
 
@@ -15,7 +14,7 @@ import networkx as nx
 import pytest
 
 from eikg.errors import InputError
-from eikg.queries import maps
+from eikg.queries import map_html
 
 PAYLOAD_NAME = '<script>window.__pwned="name"</script><img src=x onerror="window.__pwned=1">'
 PAYLOAD_EVIDENCE = '</script><script>window.__pwned="evidence"</script> & <b>bold</b>'
@@ -75,7 +74,7 @@ def by_key(data):
 
 
 def test_map_data_has_every_node_and_edge_with_their_attributes():
-    data = maps.map_data(small_graph())
+    data = map_html.map_data(small_graph())
     nodes = by_key(data)
     assert set(nodes) == {
         "college:harbour", "enterprise:tidewell", "enterprise:ferncastle",
@@ -89,14 +88,14 @@ def test_map_data_has_every_node_and_edge_with_their_attributes():
 
 
 def test_positions_held_come_from_holds_position_edges():
-    nodes = by_key(maps.map_data(small_graph()))
+    nodes = by_key(map_html.map_data(small_graph()))
     assert nodes["person:mara"]["positions"] == ["Vice President, Harbour Polytechnic"]
     assert nodes["college:harbour"]["holders"] == ["Mara Quill, Vice President"]
     assert nodes["enterprise:tidewell"]["positions"] == []
 
 
 def test_evidence_names_its_article_title_and_date():
-    data = maps.map_data(small_graph())
+    data = map_html.map_data(small_graph())
     partners = [e for e in data["edges"] if e["type"] == "PARTNERS_WITH"]
     assert len(partners) == 1
     sentence, article = partners[0]["evidence"][0]
@@ -112,24 +111,24 @@ def test_evidence_is_capped_and_articles_stored_once():
     g.add_node("b", name="B", type="ENTERPRISE")
     sentences = [f"A and B met, time {i}." for i in range(7)]
     g.add_edge("a", "b", key="PARTNERS_WITH", evidence=sentences, evidenceSources=["a1"] * 7)
-    data = maps.map_data(g)
+    data = map_html.map_data(g)
     (edge,) = data["edges"]
-    assert len(edge["evidence"]) == maps.TOP_EVIDENCE
+    assert len(edge["evidence"]) == map_html.TOP_EVIDENCE
     assert edge["count"] == 7
     assert data["articles"] == [["One article", "2025-01-01"]]
 
 
 def test_relation_type_comes_from_multigraph_key_and_direction_from_symmetry():
-    edges = {e["type"]: e for e in maps.map_data(small_graph())["edges"]}
+    edges = {e["type"]: e for e in map_html.map_data(small_graph())["edges"]}
     assert edges["PARTNERS_WITH"]["directed"] is False
     assert edges["HOLDS_POSITION"]["directed"] is True
     assert edges["HOLDS_POSITION"]["title"] == "Vice President"
 
 
 def test_focus_is_the_index_of_its_node_or_none():
-    data = maps.map_data(small_graph(), focus="person:mara")
+    data = map_html.map_data(small_graph(), focus="person:mara")
     assert data["nodes"][data["focus"]]["key"] == "person:mara"
-    assert maps.map_data(small_graph())["focus"] is None
+    assert map_html.map_data(small_graph())["focus"] is None
 
 
 def test_parallel_edges_are_numbered_so_they_do_not_overlap():
@@ -138,16 +137,16 @@ def test_parallel_edges_are_numbered_so_they_do_not_overlap():
     g.add_node("b", name="B", type="ENTERPRISE")
     g.add_edge("a", "b", key="PARTNERS_WITH")
     g.add_edge("b", "a", key="VISITED")
-    edges = maps.map_data(g)["edges"]
+    edges = map_html.map_data(g)["edges"]
     assert [e.get("nth", 0) for e in edges] == [0, 1]
 
 
 def test_size_by_degree_makes_the_hub_biggest():
-    nodes = by_key(maps.map_data(small_graph(), size_by="degree"))
+    nodes = by_key(map_html.map_data(small_graph(), size_by="degree"))
     sizes = {k: n["size"] for k, n in nodes.items()}
     assert max(sizes, key=sizes.get) == "college:harbour"
-    assert sizes["college:harbour"] == pytest.approx(maps.MAX_NODE_SIZE)
-    assert min(sizes.values()) == pytest.approx(maps.MIN_NODE_SIZE)
+    assert sizes["college:harbour"] == pytest.approx(map_html.MAX_NODE_SIZE)
+    assert min(sizes.values()) == pytest.approx(map_html.MIN_NODE_SIZE)
 
 
 def test_size_by_betweenness_picks_the_bridge_not_the_hubs():
@@ -161,14 +160,14 @@ def test_size_by_betweenness_picks_the_bridge_not_the_hubs():
     g.add_edge("b", "c0")
     for v in g:
         g.nodes[v].update(name=v, type="ORGANIZATION")
-    by_degree = by_key(maps.map_data(g, size_by="degree"))
-    by_between = by_key(maps.map_data(g, size_by="betweenness"))
+    by_degree = by_key(map_html.map_data(g, size_by="degree"))
+    by_between = by_key(map_html.map_data(g, size_by="betweenness"))
     assert max(by_degree, key=lambda k: by_degree[k]["score"]) in {"a0", "c0"}
     assert max(by_between, key=lambda k: by_between[k]["score"]) == "b"
 
 
 def test_size_by_pagerank_scores_sum_to_one():
-    nodes = maps.map_data(small_graph(), size_by="pagerank")["nodes"]
+    nodes = map_html.map_data(small_graph(), size_by="pagerank")["nodes"]
     assert sum(n["score"] for n in nodes) == pytest.approx(1.0, abs=1e-4)
 
 
@@ -176,7 +175,7 @@ def test_precomputed_scores_are_used_when_every_node_has_them():
     g = small_graph()
     for i, v in enumerate(sorted(g)):
         g.nodes[v]["pagerank"] = float(i)
-    nodes = by_key(maps.map_data(g, size_by="pagerank"))
+    nodes = by_key(map_html.map_data(g, size_by="pagerank"))
     assert nodes[sorted(g)[-1]]["score"] == len(g) - 1
 
 
@@ -188,7 +187,7 @@ def test_color_by_community_splits_two_groups():
     g.add_edge("ab0", "cd0")
     for v in g:
         g.nodes[v].update(name=v, type="COLLEGE")
-    nodes = by_key(maps.map_data(g, color_by="community"))
+    nodes = by_key(map_html.map_data(g, color_by="community"))
     left = {nodes[f"ab{i}"]["community"] for i in range(5)}
     right = {nodes[f"cd{i}"]["community"] for i in range(5)}
     assert len(left) == 1
@@ -198,69 +197,30 @@ def test_color_by_community_splits_two_groups():
 
 def test_unknown_options_are_refused_naming_the_value():
     with pytest.raises(InputError, match="'closeness'"):
-        maps.map_data(small_graph(), size_by="closeness")
+        map_html.map_data(small_graph(), size_by="closeness")
     with pytest.raises(InputError, match="'colour'"):
-        maps.map_data(small_graph(), color_by="colour")
-
-
-def test_layout_positions_are_finite_and_distinct():
-    g = nx.disjoint_union_all([nx.path_graph(5), nx.star_graph(300), nx.empty_graph(20)])
-    pos = maps.layout_positions(g)
-    assert set(pos) == set(g)
-    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
-    assert len({(round(x, 3), round(y, 3)) for x, y in pos.values()}) == len(g)
-
-
-def test_components_are_packed_without_overlapping():
-    parts = [nx.path_graph(30), nx.star_graph(250), nx.cycle_graph(12)]
-    g = nx.disjoint_union_all(parts)
-    pos = maps.layout_positions(g)
-    boxes = []
-    start = 0
-    for part in parts:
-        xs = [pos[start + i][0] for i in range(len(part))]
-        ys = [pos[start + i][1] for i in range(len(part))]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-        start += len(part)
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            apart = a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
-            assert apart, (a, b)
-
-
-def test_large_layout_keeps_edges_shorter_than_random_pairs():
-    g = nx.barabasi_albert_graph(1200, 1, seed=3)
-    pos = maps.layout_positions(g)
-
-    def dist(a, b):
-        return math.dist(pos[a], pos[b])
-
-    edge_mean = sum(dist(a, b) for a, b in g.edges()) / g.number_of_edges()
-    nodes = list(g)
-    pairs = [(nodes[i], nodes[(i * 7919) % len(nodes)]) for i in range(len(nodes))]
-    random_mean = sum(dist(a, b) for a, b in pairs) / len(pairs)
-    assert edge_mean * 4 < random_mean
+        map_html.map_data(small_graph(), color_by="colour")
 
 
 def test_physics_only_up_to_the_limit_or_when_not_static():
     small = small_graph()
-    assert maps.map_data(small)["physics"] is True
-    assert maps.map_data(small, static_layout=True)["physics"] is False
-    big = nx.empty_graph(maps.PHYSICS_MAX_NODES + 1)
+    assert map_html.map_data(small)["physics"] is True
+    assert map_html.map_data(small, static_layout=True)["physics"] is False
+    big = nx.empty_graph(map_html.PHYSICS_MAX_NODES + 1)
     for v in big:
         big.nodes[v].update(name=f"n{v}", type="PLACE")
-    assert maps.map_data(big)["physics"] is False
+    assert map_html.map_data(big)["physics"] is False
 
 
 def test_over_the_cap_is_refused_with_a_hint():
-    big = nx.empty_graph(maps.MAX_NODES + 1)
+    big = nx.empty_graph(map_html.MAX_NODES + 1)
     with pytest.raises(InputError, match="--focus"):
-        maps.build_html(big)
+        map_html.build_html(big)
 
 
 def test_escape_json_leaves_no_markup_and_round_trips():
     value = {"name": PAYLOAD_NAME, "evidence": PAYLOAD_EVIDENCE, "sep": "a\u2028b"}
-    text = maps.escape_json(value)
+    text = map_html.escape_json(value)
     assert "<" not in text
     assert ">" not in text
     assert "&" not in text
@@ -268,7 +228,7 @@ def test_escape_json_leaves_no_markup_and_round_trips():
 
 
 def test_page_is_self_contained():
-    page = maps.build_html(small_graph())
+    page = map_html.build_html(small_graph())
     assert page.startswith("<!DOCTYPE html>")
     # Nothing loads from elsewhere: no src/href attributes, no CSS url() but data:.
     assert re.search(r"<script[^>]*\ssrc\s*=", page, re.IGNORECASE) is None
@@ -290,7 +250,7 @@ def test_untrusted_text_cannot_close_the_data_block():
     g.graph["articles"]["a1"]["title"] = "</title><script>window.__pwned='title'</script>"
     edge = g.edges["person:mara", "college:harbour", "HOLDS_POSITION"]
     edge["evidence"] = [PAYLOAD_EVIDENCE]
-    page = maps.build_html(g, title="<b>map</b> & </title>")
+    page = map_html.build_html(g, title="<b>map</b> & </title>")
     # Tokenised as a browser does, the page has its three scripts (data,
     # vis-network, ours), no image, and the payload only inside the data block.
     tags = _StartTags()
@@ -310,7 +270,7 @@ def test_untrusted_text_cannot_close_the_data_block():
 
 def test_write_map_writes_the_file_and_says_what_it_wrote(tmp_path):
     out = tmp_path / "maps" / "small.html"
-    summary = maps.write_map(small_graph(), out)
+    summary = map_html.write_map(small_graph(), out)
     assert summary.path == out
     assert summary.nodes == 6
     assert summary.edges == 5
@@ -323,6 +283,6 @@ def test_write_map_into_a_file_path_fails_with_the_path(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(InputError, match="file"):
-        maps.write_map(small_graph(), blocker / "map.html")
+        map_html.write_map(small_graph(), blocker / "map.html")
 
 

@@ -18,7 +18,7 @@ import neo4j
 import networkx as nx
 
 from eikg.graph.statements import statement
-from eikg.queries import analysis, maps
+from eikg.queries import analysis, map_html
 from eikg.queries.project import Projection, to_networkx
 
 #: Relationships (or keys, or article ids) per read.
@@ -55,7 +55,7 @@ def add_evidence(driver: neo4j.Driver, graph: nx.MultiDiGraph, *, database: str 
                 attrs["evidenceSources"] = list(rec["evidenceSources"])
                 if rec["title"]:
                     attrs["title"] = rec["title"]
-                sources.update(map(str, rec["evidenceSources"][: maps.TOP_EVIDENCE]))
+                sources.update(map(str, rec["evidenceSources"][: map_html.TOP_EVIDENCE]))
         for batch in _batches(list(graph)):
             for rec in session.run(statement("map_entities"), {"keys": batch}):
                 graph.nodes[rec["key"]]["date"] = rec["date"]
@@ -74,20 +74,20 @@ def write_graph_map(
     depth: int = 1,
     database: str | None = None,
     **options: Any,
-) -> maps.MapSummary:
+) -> map_html.MapSummary:
     """Project, focus, check the size, read the evidence, write the page.
 
-    ``options`` go to ``maps.map_data`` (color_by, size_by, static_layout, title);
+    ``options`` go to ``map_html.map_data`` (color_by, size_by, static_layout, title);
     the focused entity is selected on opening.
     """
     graph = to_networkx(driver, projection, database=database)
     if focus is not None:
         graph = focus_graph(graph, focus, depth)
         options.setdefault("focus", analysis.find_node(graph, focus))
-    maps.check_size(graph)  # before reading any text for a map that cannot be drawn
+    map_html.check_size(graph)  # before reading any text for a map that cannot be drawn
     add_evidence(driver, graph, database=database)
     options.setdefault("title", map_title(graph, projection, focus, depth))
-    return maps.write_map(graph, out, **options)
+    return map_html.write_map(graph, out, **options)
 
 
 def map_title(graph: nx.Graph, projection: Projection, focus: str | None, depth: int) -> str:

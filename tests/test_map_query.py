@@ -1,4 +1,4 @@
-"""queries/map_source.py and `eikg map` on the fixture graph in a real Neo4j.
+"""queries/map_query.py and `eikg map` on the fixture graph in a real Neo4j.
 
 The fixture (tests/query_fixture.py) is loaded through the real loader; the
 expected neighbourhoods below are read off its fact list by hand.
@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from eikg.cli import app
 from eikg.errors import InputError, QueryError
 from eikg.graph.loader import load
-from eikg.queries import map_source, maps
+from eikg.queries import map_html, map_query
 from eikg.queries.project import Projection
 
 
@@ -44,7 +44,7 @@ def edge_triples(data) -> set[tuple[str, str, str]]:
 
 
 def test_focused_map_holds_exactly_the_neighbours(graph, tmp_path):
-    summary = map_source.write_graph_map(graph, tmp_path / "rp.html", focus="Riverside Polytechnic")
+    summary = map_query.write_graph_map(graph, tmp_path / "rp.html", focus="Riverside Polytechnic")
     data = page_data(summary.path)
     assert keys(data) == {RP, ACME, LI, CITY, FORUM, ALLIANCE}
     # Every relation among them, including the forum's place, and nothing else.
@@ -64,14 +64,14 @@ def test_focused_map_holds_exactly_the_neighbours(graph, tmp_path):
 
 
 def test_focus_by_alias_and_depth_two_reaches_the_alliance_members(graph, tmp_path):
-    summary = map_source.write_graph_map(graph, tmp_path / "rp2.html", focus="RP", depth=2)
+    summary = map_query.write_graph_map(graph, tmp_path / "rp2.html", focus="RP", depth=2)
     found = keys(page_data(summary.path))
     assert {HVC, NOVA, BLUE} <= found
     assert len(found) == 11
 
 
 def test_evidence_carries_article_title_and_date(graph, tmp_path):
-    summary = map_source.write_graph_map(graph, tmp_path / "all.html")
+    summary = map_query.write_graph_map(graph, tmp_path / "all.html")
     data = page_data(summary.path)
     key = [n["key"] for n in data["nodes"]]
     (partners,) = [
@@ -94,7 +94,7 @@ def test_evidence_carries_article_title_and_date(graph, tmp_path):
 
 
 def test_positions_held_and_event_dates_reach_the_tooltips(graph, tmp_path):
-    summary = map_source.write_graph_map(graph, tmp_path / "all.html")
+    summary = map_query.write_graph_map(graph, tmp_path / "all.html")
     nodes = {n["key"]: n for n in page_data(summary.path)["nodes"]}
     assert nodes[LI]["positions"] == ["President, Riverside Polytechnic"]
     assert "Zhao Hua, Chief Engineer" in nodes[ACME]["holders"]
@@ -104,7 +104,7 @@ def test_positions_held_and_event_dates_reach_the_tooltips(graph, tmp_path):
 
 def test_type_and_relation_filters_reach_the_map(graph, tmp_path):
     projection = Projection.parse(["COLLEGE,ENTERPRISE"], ["PARTNERS_WITH"])
-    summary = map_source.write_graph_map(graph, tmp_path / "f.html", projection=projection)
+    summary = map_query.write_graph_map(graph, tmp_path / "f.html", projection=projection)
     data = page_data(summary.path)
     assert keys(data) == {RP, HVC, ACME, BLUE, NOVA}
     assert edge_triples(data) == {(RP, "PARTNERS_WITH", ACME), (HVC, "PARTNERS_WITH", BLUE)}
@@ -113,14 +113,14 @@ def test_type_and_relation_filters_reach_the_map(graph, tmp_path):
 
 def test_unknown_focus_names_the_closest_entities(graph, tmp_path):
     with pytest.raises(QueryError, match="no entity named 'Riverside Polytech'.*Riverside Polytechnic"):
-        map_source.write_graph_map(graph, tmp_path / "x.html", focus="Riverside Polytech")
+        map_query.write_graph_map(graph, tmp_path / "x.html", focus="Riverside Polytech")
     assert not (tmp_path / "x.html").exists()
 
 
 def test_map_over_the_cap_is_refused_before_writing(graph, tmp_path, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_NODES", 5)
+    monkeypatch.setattr(map_html, "MAX_NODES", 5)
     with pytest.raises(InputError, match="--focus NAME --depth N"):
-        map_source.write_graph_map(graph, tmp_path / "big.html")
+        map_query.write_graph_map(graph, tmp_path / "big.html")
     assert not (tmp_path / "big.html").exists()
 
 
