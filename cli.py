@@ -540,7 +540,7 @@ def eval_resolution_command(
     from dataclasses import asdict
 
     from eikg.ingest.linkage import ORG_TYPES
-    from eikg.ingest.resolution_gold import evaluate_graph, evaluate_resolution
+    from eikg.ingest.resolution_gold import evaluate_graph, evaluate_resolution, format_scores
 
     try:
         if graph:
@@ -558,12 +558,7 @@ def eval_resolution_command(
     if as_json:
         typer.echo(dump_json({k.replace(" ", "_"): asdict(v) for k, v in rows.items()}))
         return
-    typer.echo(f"{'':<12}{'pairs':>7}{'P':>8}{'R':>8}{'F1':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}")
-    for label, s in rows.items():
-        typer.echo(
-            f"{label:<12}{s.predicted_pairs:>7}{s.pairwise_precision:>8.3f}{s.pairwise_recall:>8.3f}"
-            f"{s.pairwise_f1:>8.3f}{s.bcubed_precision:>8.3f}{s.bcubed_recall:>8.3f}{s.bcubed_f1:>8.3f}"
-        )
+    typer.echo(format_scores(rows))
     s = next(iter(rows.values()))
     typer.echo(
         f"{s.gold_clusters} gold organisations, {s.true_pairs} gold pairs"
@@ -612,12 +607,7 @@ def suggest_merges_command(
         typer.echo(render(SUGGESTION_COLUMNS, rows, "csv"))
     else:
         for s in found:
-            shared = s.shared_places + s.shared_partners
-            typer.echo(
-                f"{s.probability:.2f}  {s.a}  <->  {s.b}\n"
-                f"      {s.name_a} ({s.type_a}) / {s.name_b} ({s.type_b}): {s.evidence}"
-                + (f"; both with {', '.join(shared)}" if shared else "")
-            )
+            typer.echo(s.describe())
         typer.echo(f"{len(found)} likely duplicates; merge with `eikg merge KEY_A KEY_B`", err=True)
 
 

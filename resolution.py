@@ -110,6 +110,15 @@ class Suggestion:
     titles_a: list[str]  # titles of the articles naming each
     titles_b: list[str]
 
+    def describe(self) -> str:
+        """Two lines for a person: the probability and keys, then names, types and evidence."""
+        shared = self.shared_places + self.shared_partners
+        return (
+            f"{self.probability:.2f}  {self.a}  <->  {self.b}\n"
+            f"      {self.name_a} ({self.type_a}) / {self.name_b} ({self.type_b}): {self.evidence}"
+            + (f"; both with {', '.join(shared)}" if shared else "")
+        )
+
 
 def suggest_merges(
     driver: neo4j.Driver,

@@ -192,6 +192,17 @@ class Scores:
     bcubed_f1: float
 
 
+def format_scores(rows: Mapping[str, Scores]) -> str:
+    """The scores as an aligned text table, one row per label (``eikg eval-resolution``)."""
+    lines = [f"{'':<12}{'pairs':>7}{'P':>8}{'R':>8}{'F1':>8}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}"]
+    for label, s in rows.items():
+        lines.append(
+            f"{label:<12}{s.predicted_pairs:>7}{s.pairwise_precision:>8.3f}{s.pairwise_recall:>8.3f}"
+            f"{s.pairwise_f1:>8.3f}{s.bcubed_precision:>8.3f}{s.bcubed_recall:>8.3f}{s.bcubed_f1:>8.3f}"
+        )
+    return "\n".join(lines)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 

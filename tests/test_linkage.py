@@ -180,3 +180,14 @@ def test_initials_are_suggested_never_merged():
     assert [(p.a, p.b, p.name) for p in found.review] == [(bare.key, full.key, "initials")]
     assert found.review[0].shared_places == ("lake town",)
     assert found.review[0].shared_neighbours == ("enterprise:pinewood",)
+
+
+def test_format_scores_aligns_one_row_per_label():
+    from eikg.ingest.resolution_gold import format_scores
+
+    gold = {("a", "1"): 1, ("a", "2"): 1, ("b", "3"): 2}
+    s = score_clusters(gold, {("a", "1"): "x", ("a", "2"): "x", ("b", "3"): "y"})
+    lines = format_scores({"resolver": s, "exact keys": s}).splitlines()
+    assert lines[0].split() == ["pairs", "P", "R", "F1", "B3", "P", "B3", "R", "B3", "F1"]
+    assert lines[1].split() == ["resolver", "1", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
+    assert lines[2].startswith("exact keys") and len({len(line) for line in lines}) == 1

@@ -187,3 +187,14 @@ def test_cli_eval_resolution_of_the_graph_before_and_after_resolving(db, tmp_pat
     resolve_graph(db, merges=tmp_path / "merges.jsonl")
     after = scores()
     assert (after["true_pairs"], after["predicted_pairs"], after["correct_pairs"]) == (2, 2, 2)
+
+
+def test_suggestion_describes_itself_in_two_lines():
+    from eikg.resolution import Suggestion
+
+    s = Suggestion(0.8765, "college:a", "college:b", "Alder College", "Alder Coll.", "COLLEGE", "COLLEGE",
+                   "spelling variant", ["Fernvale"], ["Birch Works"], ["T1"], ["T2"])
+    first, second = s.describe().splitlines()
+    assert first == "0.88  college:a  <->  college:b"
+    assert second.strip() == ("Alder College (COLLEGE) / Alder Coll. (COLLEGE): spelling variant; "
+                              "both with Fernvale, Birch Works")
