@@ -904,6 +904,7 @@ def export_csv_command(
 @app.command("map")
 def map_command(
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "out/map.html",
+    view: Annotated[str, typer.Option("--view", help="partnerships (organisations, partnerships, alliances) or all.")] = "partnerships",
     focus: Annotated[Optional[str], typer.Option("--focus", help="Only this entity (key, name or alias) and its neighbourhood.")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="Hops around --focus.")] = 1,
     types: TypesOpt = None, relations: RelationsOpt = None, since: SinceOpt = None,
@@ -914,15 +915,32 @@ def map_command(
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
 ) -> None:
-    """Write an interactive map: one self-contained HTML file that opens offline."""
+    """Write an interactive map: one self-contained HTML file that opens offline.
+
+    --view partnerships (the default): organisations joined by partnerships and
+    alliances, with a side panel of evidence; --view all: every entity and relation."""
     from eikg.queries.map_source import write_graph_map
     from eikg.queries.maps import COLOR_MODES, SIZE_MEASURES
+    from eikg.queries.partnership_map import VIEWS, write_partnership_map
     from eikg.queries.project import Projection
 
     try:
         projection = Projection.parse(types, relations, since, until)
     except EikgError as err:
         fail(str(err))
+    if view not in VIEWS:
+        fail(f"--view must be one of {', '.join(VIEWS)}, got {view!r}")
+    if view == "partnerships":
+        given = [name for name, value in (("--focus", focus), ("--types", types), ("--relations", relations),
+                                          ("--color-by", color_by != "type"), ("--size-by", size_by != "degree"))
+                 if value]
+        if given:
+            fail(f"{', '.join(given)} only apply to --view all")
+        with open_graph(uri, user, password, database) as (driver, settings):
+            summary = write_partnership_map(driver, out, since=projection.since, until=projection.until,
+                                            database=settings.database, static_layout=static_layout)
+        _echo_map(summary, "organisations", "ties")
+        return
     if color_by not in COLOR_MODES:
         fail(f"--color-by must be one of {', '.join(COLOR_MODES)}, got {color_by!r}")
     if size_by not in SIZE_MEASURES:
@@ -933,11 +951,43 @@ def map_command(
             database=settings.database, color_by=color_by, size_by=size_by,
             static_layout=static_layout,
         )
+    _echo_map(summary)
+
+
+def _echo_map(summary, nodes: str = "entities", edges: str = "relations") -> None:
     layout = "physics layout" if summary.physics else "static layout"
     typer.echo(
-        f"wrote {summary.path}: {summary.nodes} entities, {summary.edges} relations, "
+        f"wrote {summary.path}: {summary.nodes} {nodes}, {summary.edges} {edges}, "
         f"{layout}, {summary.bytes / 1e6:.1f} MB"
     )
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[str, typer.Option("--out", "-o", help="Folder for the report and its plots.")] = "out",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (report.md) or html (report.html, self-contained).")] = "md",
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the partnership report: partnerships with evidence, top partners, alliances, brokers, plots."""
+    from eikg.queries.project import Projection
+    from eikg.queries.report import FORMATS, read_report, write_report
+
+    if fmt not in FORMATS:
+        fail(f"--format must be md or html, got {fmt!r}")
+    try:
+        window = Projection.parse(since=since, until=until)
+    except EikgError as err:
+        fail(str(err))
+    with open_graph(uri, user, password, database) as (driver, settings):
+        report = read_report(driver, since=window.since, until=window.until, database=settings.database)
+    try:
+        paths = write_report(report, out, [fmt])
+    except EikgError as err:
+        fail(str(err))
+    typer.echo(f"wrote {', '.join(str(p) for p in paths)}: {len(report.partnerships)} partnerships")
 
 
 @app.command("demo")

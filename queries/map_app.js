@@ -36,7 +36,8 @@
       color: { background: c.background, border: c.border,
                highlight: { background: c.background, border: "#222" },
                hover: { background: c.background, border: "#222" } },
-      font: { color: dim ? "#c8c8c8" : "#222" }
+      // n.font: a view may size labels per node (label the largest first, the rest on zoom).
+      font: { color: dim ? "#c8c8c8" : "#222", size: n.font || 14 }
     };
   }
   function visEdge(e, i, dim) {
@@ -75,7 +76,7 @@
   var api = window.eikgMap = {
     data: data, network: network, nodes: nodes, edges: edges,
     firstDrawMs: null, constructMs: performance.now() - started, stabilized: !data.physics,
-    highlighted: null
+    highlighted: null, adjacency: adjacency, el: el, visNode: visNode
   };
   network.once("afterDrawing", function () { api.firstDrawMs = performance.now(); });
   network.on("stabilizationIterationsDone", function () { api.stabilized = true; });
