@@ -818,7 +818,11 @@ OutOpt = Annotated[str, typer.Option("--out", "-o", help="File to write (a direc
 
 @export_app.command("rdf")
 def export_rdf_command(
-    out: OutOpt,
+    path: Annotated[Optional[str], typer.Argument(help="File to write (or give it as --out).")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File to write.")] = None,
+    with_ontology: Annotated[
+        bool, typer.Option("--with-ontology", help="Append ontology.ttl, so the file validates against shapes.ttl alone."),
+    ] = False,
     fmt: Annotated[
         Optional[str],
         typer.Option(
@@ -837,12 +841,17 @@ def export_rdf_command(
 
     from eikg.graph.rdf import export_rdf, format_for
 
+    if path and out and path != out:
+        fail(f"two files given ({path} and --out {out}); give one")
+    out = path or out
+    if not out:
+        fail("give the file to write: eikg export rdf PATH")
     try:
         fmt = format_for(out, fmt)
     except EikgError as err:
         fail(str(err))
     with open_graph(uri, user, password, database) as (driver, settings):
-        n = export_rdf(driver, Path(out), fmt, database=settings.database)
+        n = export_rdf(driver, Path(out), fmt, database=settings.database, with_ontology=with_ontology)
     typer.echo(f"wrote {n} {'quads' if fmt in ('trig', 'nquads', 'json-ld') else 'triples'} to {out}", err=True)
 
 
