@@ -623,13 +623,16 @@ ParamOpt = Annotated[
 ]
 
 
-def _print_result(result, fmt: str) -> None:
+WideOpt = Annotated[bool, typer.Option("--wide", help="Table: one line per row, long values unwrapped.")]
+
+
+def _print_result(result, fmt: str, wide: bool = False) -> None:
     """Rows to stdout in fmt; notes to stderr so CSV/JSON stay clean."""
-    from eikg.queries.output import render
+    from eikg.queries.output import CELL_WIDTH, render
 
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(render(result.columns, result.rows, fmt))
+    typer.echo(render(result.columns, result.rows, fmt, width=None if wide else CELL_WIDTH))
 
 
 @app.command("query")
@@ -638,6 +641,7 @@ def query_command(
     param: ParamOpt = None,
     fmt: FormatOpt = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    wide: WideOpt = False,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -661,7 +665,7 @@ def query_command(
         fail(str(err))
     with open_graph(uri, user, password, database) as (driver, settings):
         result = runner.run_query(driver, name, params, database=settings.database)
-        _print_result(result, fmt)
+        _print_result(result, fmt, wide)
         if query.name == "timeline":
             _note_stale_timeline(driver, settings.database)
 
@@ -687,6 +691,7 @@ def cypher_command(
     fmt: FormatOpt = "table",
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds before the server stops it.")] = 30.0,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+    wide: WideOpt = False,
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -703,7 +708,7 @@ def cypher_command(
     with open_graph(uri, user, password, database) as (driver, settings):
         result = run_cypher(driver, text, params, database=settings.database,
                             timeout=timeout, limit=limit)
-        _print_result(result, fmt)
+        _print_result(result, fmt, wide)
 
 
 analyze_app = typer.Typer(
