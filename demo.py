@@ -81,10 +81,10 @@ class DemoResult:
             f"({self.load.articles_loaded} loaded now, {self.load.articles_skipped} unchanged)",
             "",
             "entities per type:",
-            *(f"  {t:<14}{n:>6}" for t, n in self.entity_counts().items()),
+            *(f"  {t:<14}{n:>6}" for t, n in self.entity_counts().items() if n),
             "",
             "relations per type:",
-            *(f"  {t:<16}{n:>6}" for t, n in self.relation_counts().items()),
+            *(f"  {t:<16}{n:>6}" for t, n in self.relation_counts().items() if n),
             "",
             "top partnerships (organisations by number of partners):",
             _indent(render(self.partnerships.columns, self.partnerships.rows)),
@@ -107,8 +107,8 @@ def _indent(text: str) -> str:
 
 
 def _broker_rows(result: QueryResult) -> QueryResult:
-    """Brokers that actually bridge something, the strongest first."""
-    rows = [r for r in result.rows if (r.get("brokered_pairs") or 0) > 0 or (r.get("communities_bridged") or 0) > 1]
+    """Brokers between colleges and industry that broker some pair, the strongest first."""
+    rows = [r for r in result.rows if (r.get("brokered_pairs") or 0) > 0]
     columns = ["name", "type", "colleges", "enterprises", "brokered_pairs", "communities_bridged"]
     return QueryResult(columns, rows[:TOP], result.notes)
 

@@ -50,6 +50,9 @@ BROKER_MEASURES = {
 }
 
 COLLEGE, ENTERPRISE = EntityType.COLLEGE.value, EntityType.ENTERPRISE.value
+#: Words of a sentence that states a partnership rather than only naming both sides.
+PARTNERSHIP_CUES = ("agree", "sign", "partner", "cooperat", "joint", "together", "set up", "launch",
+                    "build", "built", "establish", "alliance")
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,8 @@ def read_report(
 
 
 def best_evidence(row: dict[str, Any]) -> tuple[str, str | None] | None:
-    """The evidence sentence that names both partners (else one, else the first), with its article id.
+    """The evidence sentence that best states the partnership, with its article id: the one
+    naming most of the two partners, then one with a word of agreement, then the shortest.
 
     >>> best_evidence({"a_name": "Acme", "b_name": "Hill College",
     ...                "evidence": ["Acme grew.", "Hill College and Acme signed."],
@@ -238,11 +242,12 @@ def best_evidence(row: dict[str, Any]) -> tuple[str, str | None] | None:
     sources = list(row.get("evidence_sources") or ())
     names = [str(row.get(k) or "").casefold() for k in ("a_name", "b_name")]
 
-    def named(i: int) -> int:
+    def score(i: int) -> tuple[int, bool, int]:
         text = str(evidence[i]).casefold()
-        return sum(1 for n in names if n and n in text)
+        named = sum(1 for n in names if n and n in text)
+        return named, any(cue in text for cue in PARTNERSHIP_CUES), -len(text)
 
-    i = max(range(len(evidence)), key=lambda i: (named(i), -i))
+    i = max(range(len(evidence)), key=lambda i: (score(i), -i))
     return str(evidence[i]), (str(sources[i]) if i < len(sources) else None)
 
 
@@ -366,10 +371,8 @@ def md_cell(value: Any) -> str:
     'a \\\\| &lt;b&gt; c'
     """
     text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def md_text(text: str) -> str:

@@ -76,9 +76,10 @@ def test_partnerships_carry_counts_dates_and_best_evidence(graph, neo4j_settings
     assert (first.a, first.b) == ("Riverside Polytechnic", "Acme Robotics Co., Ltd.")
     assert first.articles == 2
     assert (first.first_seen, first.last_seen) == ("2023-03-10", "2024-05-20")
-    assert first.evidence.startswith("Riverside Polytechnic and Acme Robotics")
-    assert first.source_title == "Fixture article a1"
-    assert first.source_date == "2023-03-10"
+    # Both sentences name both partners and say they work together: the shorter wins.
+    assert first.evidence == "Riverside Polytechnic and Acme Robotics Co., Ltd. renewed their joint training programme."
+    assert first.source_title == "Fixture article a2"
+    assert first.source_date == "2024-05-20"
     kinds = [p.college_enterprise for p in found.partnerships]
     assert kinds == sorted(kinds, reverse=True)
 
