@@ -932,7 +932,8 @@ def map_command(
     """Write an interactive map: one self-contained HTML file that opens offline.
 
     --view partnerships (the default): organisations joined by partnerships and
-    alliances, with a side panel of evidence; --view all: every entity and relation."""
+    alliances, laid out once (no physics), with a side panel of evidence; --view all:
+    every entity and relation."""
     from eikg.queries.map_source import write_graph_map
     from eikg.queries.maps import COLOR_MODES, SIZE_MEASURES
     from eikg.queries.partnership_map import VIEWS, write_partnership_map
@@ -946,13 +947,14 @@ def map_command(
         fail(f"--view must be one of {', '.join(VIEWS)}, got {view!r}")
     if view == "partnerships":
         given = [name for name, value in (("--focus", focus), ("--types", types), ("--relations", relations),
-                                          ("--color-by", color_by != "type"), ("--size-by", size_by != "degree"))
+                                          ("--color-by", color_by != "type"), ("--size-by", size_by != "degree"),
+                                          ("--static-layout", static_layout))
                  if value]
         if given:
             fail(f"{', '.join(given)} only apply to --view all")
         with open_graph(uri, user, password, database) as (driver, settings):
             summary = write_partnership_map(driver, out, since=projection.since, until=projection.until,
-                                            database=settings.database, static_layout=static_layout)
+                                            database=settings.database)
         _echo_map(summary, "organisations", "ties")
         return
     if color_by not in COLOR_MODES:

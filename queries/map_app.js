@@ -43,7 +43,7 @@
   function visEdge(e, i, dim) {
     var c = dim ? DIM_EDGE : relColor(e.type);
     var edge = {
-      id: i, from: e.from, to: e.to, label: relLabel(e.type),
+      id: i, from: e.from, to: e.to, label: data.edgeLabels === false ? undefined : relLabel(e.type),
       color: { color: c, highlight: c, hover: c },
       font: { color: dim ? "#dddddd" : "#555555" },
       arrows: e.directed ? "to" : ""

@@ -281,10 +281,18 @@ def node_scores(graph: nx.Graph, measure: str) -> dict[Any, float]:
     if measure == "pagerank":
         return analysis.pagerank(graph)
     if measure == "partners":
+        # Distinct partners; an alliance's are its members and leaders.
+        alliance = EntityType.ALLIANCE.value
+        ties = {RelationType.MEMBER_OF.value, RelationType.LEADS.value}
         partners: dict[Any, set[Any]] = {n: set() for n in graph}
         for u, v, key, attrs in _edges(graph):
-            if (attrs.get("type") or key) == RelationType.PARTNERS_WITH.value and u != v:
+            rtype = attrs.get("type") or key
+            if u == v:
+                continue
+            if rtype == RelationType.PARTNERS_WITH.value:
                 partners[u].add(v)
+                partners[v].add(u)
+            elif rtype in ties and graph.nodes[v].get("type") == alliance:
                 partners[v].add(u)
         return {n: float(len(p)) for n, p in partners.items()}
     raise InputError(f"unknown size measure {measure!r}")

@@ -3,7 +3,7 @@
 What ``eikg map --view partnerships`` and the demo's ``map.html`` show: every
 organisation (college, enterprise, alliance, government body, other) with a
 PARTNERS_WITH, MEMBER_OF or LEADS relation in the time window, sized by its
-number of partners and coloured by type. Organisations with no such relation
+number of partners (an alliance: its members) and coloured by type. Organisations with no such relation
 are left out and counted. The largest are labelled at the opening zoom, the
 others once the reader zooms in (or on hover); clicking one opens a side panel
 with its partners, each with the evidence sentences and their articles
@@ -26,7 +26,8 @@ from eikg.records import ORGANIZATION_TYPES, RelationType
 
 VIEWS = ("partnerships", "all")
 RELATIONS = (RelationType.PARTNERS_WITH.value, RelationType.MEMBER_OF.value, RelationType.LEADS.value)
-#: Organisations labelled at the opening zoom, the largest first.
+#: At most this many organisations labelled at the opening zoom: the largest first, each
+#: whose label would cover another's skipped (in the page, where positions are known).
 LABELLED = 25
 
 
@@ -51,7 +52,7 @@ def partnership_graph(
 
 
 def labelled_nodes(sizes: dict[int, float], count: int = LABELLED) -> list[int]:
-    """Ids of the ``count`` largest nodes, largest first (ties by id).
+    """Ids of the ``count`` largest nodes, largest first (ties by id): the order labels are placed in.
 
     >>> labelled_nodes({0: 8.0, 1: 30.0, 2: 12.0}, 2)
     [1, 2]
@@ -67,9 +68,12 @@ def write_partnership_map(
     until: str | None = None,
     database: str | None = None,
     title: str | None = None,
-    static_layout: bool = False,
 ) -> maps.MapSummary:
-    """Read the partnership graph of the window and write its map to ``out``."""
+    """Read the partnership graph of the window and write its map to ``out``.
+
+    The layout is computed here and physics is off: the picture holds still, so
+    labels placed at the opening zoom stay apart, and 5,000 organisations draw at once.
+    """
     graph, hidden = partnership_graph(driver, since=since, until=until, database=database)
     maps.check_size(graph)
     add_evidence(driver, graph, database=database)
@@ -81,9 +85,11 @@ def write_partnership_map(
     extra = {
         "partnershipView": True,
         "hiddenIsolated": hidden,
-        "labelled": labelled_nodes({index[n]: s for n, s in sizes.items()}),
+        "labelOrder": labelled_nodes({index[n]: s for n, s in sizes.items()}, len(sizes)),
+        "labelLimit": LABELLED,
+        "edgeLabels": False,  # relations read from their colour and the legend
     }
     return maps.write_map(
         graph, out, extra=extra, scripts=("partnership_panel.js",), title=title,
-        color_by="type", size_by="partners", static_layout=static_layout,
+        color_by="type", size_by="partners", static_layout=True,
     )

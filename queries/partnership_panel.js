@@ -9,13 +9,36 @@
   var data = api.data, nodesRaw = data.nodes, edgesRaw = data.edges, el = api.el;
   var PARTNERS = "PARTNERS_WITH";
 
-  // --- labels: the largest first ------------------------------------------------------
-  var major = {};
-  (data.labelled || []).forEach(function (id) { major[id] = true; });
+  // --- labels: the largest first, none over another -----------------------------------
   var MINOR = 12;
+  function chooseLabels(s) {
+    // Walk the nodes largest first and label each whose label box (below its dot, on
+    // screen) overlaps no label already placed, up to data.labelLimit.
+    var positions = api.network.getPositions();
+    var chosen = {}, count = 0;
+    // Dots big enough to see are obstacles too: a label over one would hide it.
+    var boxes = [];
+    nodesRaw.forEach(function (n) {
+      var p = api.network.canvasToDOM(positions[n.id]), r = n.size * s;
+      if (r >= 4) boxes.push([p.x - r, p.y - r, p.x + r, p.y + r, n.id]);
+    });
+    (data.labelOrder || []).forEach(function (id) {
+      if (count >= (data.labelLimit || 25)) return;
+      var n = nodesRaw[id], p = api.network.canvasToDOM(positions[id]);
+      var w = n.label.length * 7.2, top = p.y + n.size * s + 2;
+      var box = [p.x - w / 2 - 3, top, p.x + w / 2 + 3, top + 16];
+      var clash = boxes.some(function (b) {
+        return b[4] !== id && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+      });
+      if (clash) return;
+      boxes.push(box); chosen[id] = true; count += 1;
+    });
+    return chosen;
+  }
   function setLabels() {
     var s = api.network.getScale() || 1;
-    // Labelled nodes: legible (13 px on screen) at this zoom; the others appear once the
+    var major = chooseLabels(s);
+    // Chosen labels: legible (13 px on screen) at this zoom; the others appear once the
     // reader zooms in by a quarter (vis draws no label below drawThreshold - 1 screen px).
     var big = Math.max(14, 13 / s);
     var threshold = MINOR * s * 1.25 > 13 ? 5 : MINOR * s * 1.25 + 1;
@@ -28,10 +51,14 @@
       return v;
     }));
     api.labelScale = s;
+    api.labelled = Object.keys(major).map(Number);
   }
   api.setLabels = setLabels;
   api.network.once("afterDrawing", setLabels);
-  api.network.once("stabilized", setLabels);
+  // Physics keeps settling after the first picture: place the labels again each time it
+  // stops (a few times only: updating the nodes wakes the simulation once more).
+  var relabels = 0;
+  api.network.on("stabilized", function () { if (relabels++ < 4) setLabels(); });
 
   // --- what is left out ---------------------------------------------------------------
   var summary = document.getElementById("summary");
@@ -85,7 +112,7 @@
       var ul = el("ul", null, "evidence");
       p.evidence.forEach(function (ev) {
         var item = el("li");
-        item.appendChild(el("span", "\u201c" + ev[0] + "\u201d"));
+        item.appendChild(el("span", "\u201c" + String(ev[0]).trim() + "\u201d"));
         var src = sourceText(ev);
         if (src) item.appendChild(el("span", " \u2014 " + src, "source"));
         ul.appendChild(item);

@@ -46,9 +46,12 @@ def test_organisations_only_joined_by_partnerships_and_alliances(graph, neo4j_se
     assert data["colorBy"] == "type"
     assert data["hiddenIsolated"] == 0
     scores = {n["key"]: n["score"] for n in data["nodes"]}
-    assert scores[HVC] == 2 and scores[ALLIANCE] == 0
-    labelled = [data["nodes"][i]["key"] for i in data["labelled"]]
-    assert labelled[0] in {HVC, BUREAU}
+    assert scores[HVC] == 2 and scores[ACME] == 1
+    assert scores[ALLIANCE] == 3  # an alliance's partners are its members and leader
+    order = [data["nodes"][i]["key"] for i in data["labelOrder"]]
+    assert order[0] == ALLIANCE and set(order) == ORGS
+    assert data["edgeLabels"] is False
+    assert data["physics"] is False  # a still picture: labels stay apart, clicks land
 
 
 def test_organisations_without_a_tie_are_hidden_and_counted(graph, neo4j_settings, tmp_path):
@@ -93,8 +96,7 @@ def test_side_panel_lists_exactly_the_partners_and_payload_stays_text(clean_db, 
 
     require_chromium()
     load(clean_db, hostile_extractions())
-    page = write_partnership_map(clean_db, tmp_path / "p.html", database=neo4j_settings.database,
-                                 static_layout=True).path  # nodes stay where the clicks go
+    page = write_partnership_map(clean_db, tmp_path / "p.html", database=neo4j_settings.database).path
     with chromium() as driver:
         open_map(driver, page)
         time.sleep(1.0)
@@ -139,9 +141,9 @@ def test_labels_largest_first_at_opening_zoom(tmp_path):
     g = synthetic_graph(600)
     for _, _, k, d in g.edges(keys=True, data=True):
         d["type"] = k
-    extra = {"partnershipView": True, "hiddenIsolated": 3, "labelled": list(range(10))}
+    extra = {"partnershipView": True, "hiddenIsolated": 3, "labelOrder": list(range(600)), "labelLimit": 10}
     page = maps.write_map(g, tmp_path / "s.html", extra=extra, scripts=("partnership_panel.js",),
-                          size_by="partners").path
+                          size_by="partners", static_layout=True).path  # as the partnership view
     with chromium() as driver:
         open_map(driver, page)
         time.sleep(1.0)
@@ -152,5 +154,15 @@ def test_labels_largest_first_at_opening_zoom(tmp_path):
         assert big * scale >= 13  # labelled: legible now
         if small * scale * 1.25 <= 13:
             assert small * scale < threshold - 1  # the others wait for a zoom
+        labelled = driver.execute_script("return eikgMap.labelled")
+        assert 0 in labelled and 0 < len(labelled) <= 10
+        boxes = driver.execute_script(
+            "const p = eikgMap.network.getPositions(), s = eikgMap.network.getScale();"
+            "return eikgMap.labelled.map(id => { const n = eikgMap.data.nodes[id];"
+            " const q = eikgMap.network.canvasToDOM(p[id]); const w = n.label.length * 7.2;"
+            " return [q.x - w / 2, q.y + n.size * s + 2, q.x + w / 2, q.y + n.size * s + 18]; });")
+        for i, a in enumerate(boxes):  # no two labels on top of each other
+            for b in boxes[i + 1:]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
         assert "3 organisations with no relation in view not shown" in driver.find_element("id", "summary").text
         screenshot(driver, "partnership-map-labels.png")
