@@ -33,7 +33,7 @@ from eikg.errors import InputError
 from eikg.queries import analysis, plots
 from eikg.queries.project import Projection, to_networkx
 from eikg.queries.runner import internal_query
-from eikg.records import EntityType
+from eikg.records import ORGANIZATION_TYPES, EntityType
 
 FORMATS = ("md", "html")
 #: Organisations listed under "most partners".
@@ -44,12 +44,13 @@ BATCH = 5000
 #: One line each, printed above the brokers table.
 BROKER_MEASURES = {
     "brokered_pairs": "college-enterprise pairs both linked to the organisation but not to each other",
-    "communities_bridged": "communities (Louvain groups of the graph) other than its own among its neighbours",
+    "communities_bridged": "communities (Louvain groups of the organisations' graph) other than its own among its neighbours",
     "colleges": "colleges it is linked to",
     "enterprises": "enterprises it is linked to",
 }
 
 COLLEGE, ENTERPRISE = EntityType.COLLEGE.value, EntityType.ENTERPRISE.value
+ORGANISATION_TYPES = tuple(sorted(t.value for t in ORGANIZATION_TYPES))
 #: Words of a sentence that states a partnership rather than only naming both sides.
 PARTNERSHIP_CUES = ("agree", "sign", "partner", "cooperat", "joint", "together", "set up", "launch",
                     "build", "built", "establish", "alliance")
@@ -211,8 +212,12 @@ def read_report(
         title, date = titles.get(source, (None, None)) if source else (None, None)
         partnerships.append(_partnership(r, sentence, title, date))
     partnerships.sort(key=lambda p: (not p.college_enterprise, -p.articles, p.a.casefold(), p.b.casefold()))
-    graph = to_networkx(driver, Projection(since=since, until=until), database=database)
-    brokers = [b for b in analysis.brokers(graph) if b["brokered_pairs"] > 0]
+    # Organisations only: a college or enterprise is only ever linked to an organisation by
+    # a relation between the two, so the brokered pairs equal those of the whole graph's
+    # (eikg analyze brokers), at a fraction of the cost.
+    graph = to_networkx(driver, Projection(node_types=ORGANISATION_TYPES, since=since, until=until),
+                        database=database)
+    brokers = [b for b in analysis.brokers(graph, with_betweenness=False) if b["brokered_pairs"] > 0]
     return Report(
         since=since,
         until=until,
