@@ -115,14 +115,17 @@ def test_markdown_has_every_section_no_path_and_no_zero_row(graph, neo4j_setting
     headings = re.findall(r"^## (.+)$", md, re.M)
     assert headings == [
         "College–enterprise partnerships", "Other partnerships", "Organisations with most partners",
-        "Alliances", "Brokers between education and industry", "New partnerships per year", "Plots",
+        "Alliances", "Brokers between education and industry", "New partnerships per year",
     ]
     assert "3 articles in the graph" in md
     assert "brokered pairs*: college-enterprise pairs" in md
     assert str(tmp_path.anchor + "tmp") not in md and "/home/" not in md and "/work/" not in md
     # no table row whose only number is zero (an empty type or a broker of nothing)
     assert not re.search(r"^\|[^|]*\| 0 \|$", md, re.M)
-    assert "(partnerships-per-year.png)" in md and "(top-organisations.png)" in md
+    # each plot above the table it draws
+    assert md.index("(top-organisations.png)") > md.index("## Organisations with most partners")
+    assert md.index("(top-organisations.png)") < md.index("## Alliances")
+    assert md.index("(partnerships-per-year.png)") > md.index("## New partnerships per year")
 
 
 def test_write_report_writes_md_html_and_plots(graph, neo4j_settings, tmp_path):
