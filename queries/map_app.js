@@ -36,8 +36,8 @@
       color: { background: c.background, border: c.border,
                highlight: { background: c.background, border: "#222" },
                hover: { background: c.background, border: "#222" } },
-      // n.font: a view may size labels per node (label the largest first, the rest on zoom).
-      font: { color: dim ? "#c8c8c8" : "#222", size: n.font || 14 }
+      // n.font, n.vadjust: a view may size and move labels per node (partnership_panel.js).
+      font: { color: dim ? "#c8c8c8" : "#222", size: n.font || 14, vadjust: n.vadjust || 0 }
     };
   }
   function visEdge(e, i, dim) {

@@ -10,29 +10,36 @@
   var PARTNERS = "PARTNERS_WITH";
 
   // --- labels: the largest first, none over another -----------------------------------
-  var MINOR = 12;
+  var MINOR = 12, ALWAYS = 5, labelBoxes = [];
   function chooseLabels(s) {
-    // Walk the nodes largest first and label each whose label box (below its dot, on
-    // screen) overlaps no label already placed, up to data.labelLimit.
+    // Walk the nodes largest first and label each whose label box (on screen, below its
+    // dot or else above it) overlaps no label already placed, up to data.labelLimit.
     var positions = api.network.getPositions();
     var chosen = {}, count = 0;
-    // Dots big enough to see are obstacles too: a label over one would hide it.
-    var boxes = [];
+    // Dots big enough to see are obstacles too (a label over one would hide it), except
+    // for the few largest organisations: those are labelled whatever lies below.
+    var labels = [], dots = [];
     nodesRaw.forEach(function (n) {
       var p = api.network.canvasToDOM(positions[n.id]), r = n.size * s;
-      if (r >= 4) boxes.push([p.x - r, p.y - r, p.x + r, p.y + r, n.id]);
+      if (r >= 4) dots.push([p.x - r, p.y - r, p.x + r, p.y + r, n.id]);
     });
     (data.labelOrder || []).forEach(function (id) {
       if (count >= (data.labelLimit || 25)) return;
-      var n = nodesRaw[id], p = api.network.canvasToDOM(positions[id]);
-      var w = n.label.length * 7.2, top = p.y + n.size * s + 2;
-      var box = [p.x - w / 2 - 3, top, p.x + w / 2 + 3, top + 16];
-      var clash = boxes.some(function (b) {
-        return b[4] !== id && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
-      });
-      if (clash) return;
-      boxes.push(box); chosen[id] = true; count += 1;
+      var n = nodesRaw[id], p = api.network.canvasToDOM(positions[id]), r = n.size * s;
+      var w = n.label.length * 7.2;
+      function hits(box) {
+        return function (b) { return b[4] !== id && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; };
+      }
+      // Below the dot (where vis puts it), else above it.
+      var spots = [[p.y + r + 2, 0], [p.y - r - 20, -(2 * r + 22) / s]];
+      for (var k = 0; k < spots.length; k++) {
+        var box = [p.x - w / 2 - 3, spots[k][0], p.x + w / 2 + 3, spots[k][0] + 16, id];
+        if (labels.some(hits(box)) || (count >= ALWAYS && dots.some(hits(box)))) continue;
+        labels.push(box); chosen[id] = spots[k][1]; count += 1;
+        return;
+      }
     });
+    labelBoxes = labels;
     return chosen;
   }
   function setLabels() {
@@ -44,7 +51,11 @@
     var threshold = MINOR * s * 1.25 > 13 ? 5 : MINOR * s * 1.25 + 1;
     var keep = {};
     (api.highlighted || []).forEach(function (id) { keep[id] = true; });
-    nodesRaw.forEach(function (n) { n.font = major[n.id] ? big : MINOR; });
+    nodesRaw.forEach(function (n) {
+      var on = Object.prototype.hasOwnProperty.call(major, n.id);
+      n.font = on ? big : MINOR;
+      n.vadjust = on ? major[n.id] : 0;
+    });
     api.nodes.update(nodesRaw.map(function (n) {
       var v = api.visNode(n, api.highlighted !== null && !keep[n.id]);
       v.scaling = { label: { drawThreshold: threshold, maxVisible: 80 } };
@@ -52,6 +63,7 @@
     }));
     api.labelScale = s;
     api.labelled = Object.keys(major).map(Number);
+    api.labelBoxes = labelBoxes;
   }
   api.setLabels = setLabels;
   api.network.once("afterDrawing", setLabels);
