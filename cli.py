@@ -35,7 +35,7 @@ from eikg.graph.decisions import MERGES_FILE
 from eikg.graph.server import manager as neo4j_server
 from eikg.graph.counts import count_graph
 from eikg.ingest.model import DEFAULT_MODEL
-from eikg.queries.output import dump_json, render
+from eikg.queries.output import CELL_WIDTH, dump_json, render
 from eikg.records import DEFAULT_MIN_CONFIDENCE
 
 if TYPE_CHECKING:
@@ -215,11 +215,12 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
-def _print_result(result, fmt: str) -> None:
-    """Rows to stdout in fmt; notes to stderr so CSV/JSON stay clean."""
+def _print_result(result, fmt: str, wide: bool = False) -> None:
+    """Rows to stdout in fmt (a table wraps long values unless ``wide``); notes to
+    stderr so CSV/JSON stay clean."""
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(render(result.columns, result.rows, fmt))
+    typer.echo(render(result.columns, result.rows, fmt, width=None if wide else CELL_WIDTH))
 
 
 @app.callback()
@@ -649,12 +650,16 @@ ParamOpt = Annotated[
 ]
 
 
+WideOpt = Annotated[bool, typer.Option("--wide", help="Table: one line per row, long values unwrapped.")]
+
+
 @command(app, "query")
 def query_command(
     name: Annotated[Optional[str], typer.Argument(help="Named query (see --list).")] = None,
     param: ParamOpt = None,
     fmt: FormatOpt = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    wide: WideOpt = False,
     conn: Connection = Connection(),
 ) -> None:
     """Run a named read query (queries/*.cypher); --list shows names, parameters and descriptions."""
@@ -675,7 +680,7 @@ def query_command(
         fail(str(err))
     with conn.open() as (driver, settings):
         result = runner.run_query(driver, name, params, database=settings.database)
-        _print_result(result, fmt)
+        _print_result(result, fmt, wide)
         if query.name == "timeline":
             _note_stale_timeline(driver, settings.database)
 
@@ -701,6 +706,7 @@ def cypher_command(
     fmt: FormatOpt = "table",
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds before the server stops it.")] = 30.0,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+    wide: WideOpt = False,
     conn: Connection = Connection(),
 ) -> None:
     """Run ad-hoc Cypher read-only: a query whose plan writes is refused before it runs."""
@@ -714,7 +720,7 @@ def cypher_command(
     with conn.open() as (driver, settings):
         result = run_cypher(driver, text, params, database=settings.database,
                             timeout=timeout, limit=limit)
-        _print_result(result, fmt)
+        _print_result(result, fmt, wide)
 
 
 analyze_app = typer.Typer(
@@ -804,7 +810,11 @@ OutOpt = Annotated[str, typer.Option("--out", "-o", help="File to write (a direc
 
 @command(export_app, "rdf")
 def export_rdf_command(
-    out: OutOpt,
+    path: Annotated[Optional[str], typer.Argument(help="File to write (or give it as --out).")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File to write.")] = None,
+    with_ontology: Annotated[
+        bool, typer.Option("--with-ontology", help="Append ontology.ttl, so the file validates against shapes.ttl alone."),
+    ] = False,
     fmt: Annotated[
         Optional[str],
         typer.Option(
@@ -820,12 +830,17 @@ def export_rdf_command(
     A file name ending in .gz is written gzip-compressed."""
     from eikg.graph.rdf_export import export_rdf, format_for
 
+    if path and out and path != out:
+        fail(f"two files given ({path} and --out {out}); give one")
+    out = path or out
+    if not out:
+        fail("give the file to write: eikg export rdf PATH")
     try:
         fmt = format_for(out, fmt)
     except EikgError as err:
         fail(str(err))
     with conn.open() as (driver, settings):
-        n = export_rdf(driver, Path(out), fmt, database=settings.database)
+        n = export_rdf(driver, Path(out), fmt, database=settings.database, with_ontology=with_ontology)
     typer.echo(f"wrote {n} {'quads' if fmt in ('trig', 'nquads', 'json-ld') else 'triples'} to {out}", err=True)
 
 
@@ -865,6 +880,7 @@ _graph_export("csv", "nodes.csv and edges.csv in the --out directory, for spread
 @command(app, "map")
 def map_command(
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "out/map.html",
+    view: Annotated[str, typer.Option("--view", help="partnerships (organisations, partnerships, alliances) or all.")] = "partnerships",
     focus: Annotated[Optional[str], typer.Option("--focus", help="Only this entity (key, name or alias) and its neighbourhood.")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="Hops around --focus.")] = 1,
     projection: ProjectionOptions = ProjectionOptions(),
@@ -873,11 +889,31 @@ def map_command(
     static_layout: Annotated[bool, typer.Option("--static-layout", help="Lay out in Python, physics off (automatic above 1,500 entities).")] = False,
     conn: Connection = Connection(),
 ) -> None:
-    """Write an interactive map: one self-contained HTML file that opens offline."""
+    """Write an interactive map: one self-contained HTML file that opens offline.
+
+    --view partnerships (the default): organisations joined by partnerships and
+    alliances, laid out once (no physics), with a side panel of evidence; --view all:
+    every entity and relation."""
     from eikg.queries.map_html import COLOR_MODES, SIZE_MEASURES
     from eikg.queries.map_query import write_graph_map
+    from eikg.queries.partnership_map import VIEWS, write_partnership_map
 
     parsed = projection.parse()
+    if view not in VIEWS:
+        fail(f"--view must be one of {', '.join(VIEWS)}, got {view!r}")
+    if view == "partnerships":
+        given = [name for name, value in (("--focus", focus), ("--types", projection.types),
+                                          ("--relations", projection.relations),
+                                          ("--color-by", color_by != "type"), ("--size-by", size_by != "degree"),
+                                          ("--static-layout", static_layout))
+                 if value]
+        if given:
+            fail(f"{', '.join(given)} only apply to --view all")
+        with conn.open() as (driver, settings):
+            summary = write_partnership_map(driver, out, since=parsed.since, until=parsed.until,
+                                            database=settings.database)
+        _echo_map(summary, "organisations", "ties")
+        return
     if color_by not in COLOR_MODES:
         fail(f"--color-by must be one of {', '.join(COLOR_MODES)}, got {color_by!r}")
     if size_by not in SIZE_MEASURES:
@@ -888,11 +924,38 @@ def map_command(
             database=settings.database, color_by=color_by, size_by=size_by,
             static_layout=static_layout,
         )
+    _echo_map(summary)
+
+
+def _echo_map(summary, nodes: str = "entities", edges: str = "relations") -> None:
     layout = "physics layout" if summary.physics else "static layout"
     typer.echo(
-        f"wrote {summary.path}: {summary.nodes} entities, {summary.edges} relations, "
+        f"wrote {summary.path}: {summary.nodes} {nodes}, {summary.edges} {edges}, "
         f"{layout}, {summary.bytes / 1e6:.1f} MB"
     )
+
+
+@command(app, "report")
+def report_command(
+    out: Annotated[str, typer.Option("--out", "-o", help="Folder for the report and its plots.")] = "out",
+    since: Annotated[Optional[str], typer.Option("--since", help="Keep relations last seen on or after yyyy-mm-dd.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Keep relations first seen on or before yyyy-mm-dd.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (report.md) or html (report.html, self-contained).")] = "md",
+    conn: Connection = Connection(),
+) -> None:
+    """Write the partnership report: partnerships with evidence, top partners, alliances, brokers, plots."""
+    from eikg.queries.report import FORMATS, read_report, write_report
+
+    if fmt not in FORMATS:
+        fail(f"--format must be md or html, got {fmt!r}")
+    window = ProjectionOptions(since=since, until=until).parse()
+    with conn.open() as (driver, settings):
+        report = read_report(driver, since=window.since, until=window.until, database=settings.database)
+    try:
+        paths = write_report(report, out, [fmt])
+    except EikgError as err:
+        fail(str(err))
+    typer.echo(f"wrote {', '.join(str(p) for p in paths)}: {len(report.partnerships)} partnerships")
 
 
 @command(app, "demo")

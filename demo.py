@@ -4,16 +4,16 @@
 under ``corpus`` (skipping those already loaded unchanged, so a second run
 duplicates nothing), then reads back a summary (articles, entities per type,
 relations per type), the top partnerships and the brokers between colleges and
-industry, and writes ``map.html``, ``graph.ttl`` and ``report.md`` into ``out``.
+industry, and writes into ``out`` the partnership map ``map.html``, the map of
+everything ``map-all.html``, ``graph.ttl`` and the partnership report
+(``report.md``, ``report.html`` and its plots, ``queries/report.py``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import neo4j
 
@@ -26,7 +26,9 @@ from eikg.graph.rdf_export import export_rdf
 from eikg.queries.analysis_runner import analyze
 from eikg.queries.map_html import MapSummary
 from eikg.queries.map_query import write_graph_map
-from eikg.queries.output import markdown_cell, render
+from eikg.queries.output import render
+from eikg.queries.partnership_map import write_partnership_map
+from eikg.queries.report import Report, read_report, write_report
 from eikg.queries.runner import QueryResult, run_query
 from eikg.records import EntityType, RelationType
 from eikg.workflow import ingest
@@ -51,6 +53,8 @@ class DemoResult:
     rdf_triples: int
     report_path: Path
     warnings: list[str] = field(default_factory=list)
+    map_all: MapSummary | None = None
+    report: Report | None = None
 
     def entity_counts(self) -> dict[str, int]:
         """Entities per type, from the label counts and the ontology's labels.
@@ -78,10 +82,10 @@ class DemoResult:
             f"({self.load.articles_loaded} loaded now, {self.load.articles_skipped} unchanged)",
             "",
             "entities per type:",
-            *(f"  {t:<14}{n:>6}" for t, n in self.entity_counts().items()),
+            *(f"  {t:<14}{n:>6}" for t, n in self.entity_counts().items() if n),
             "",
             "relations per type:",
-            *(f"  {t:<16}{n:>6}" for t, n in self.relation_counts().items()),
+            *(f"  {t:<16}{n:>6}" for t, n in self.relation_counts().items() if n),
             "",
             "top partnerships (organisations by number of partners):",
             _indent(render(self.partnerships.columns, self.partnerships.rows)),
@@ -89,9 +93,12 @@ class DemoResult:
             "brokers between colleges and industry:",
             _indent(render(self.brokers.columns, self.brokers.rows)),
             "",
-            f"map:    {self.map.path} ({self.map.nodes} nodes, {self.map.edges} relationships)",
+            f"map:    {self.map.path} (partnerships: {self.map.nodes} organisations, {self.map.edges} ties)",
+            *([f"        {self.map_all.path} (everything: {self.map_all.nodes} nodes, "
+               f"{self.map_all.edges} relationships)"] if self.map_all else []),
             f"rdf:    {self.rdf_path} ({self.rdf_triples} triples)",
-            f"report: {self.report_path}",
+            f"report: {self.report_path} and {self.report_path.with_suffix('.html')}"
+            + (f" ({len(self.report.partnerships)} partnerships)" if self.report else ""),
         ]
         return "\n".join(lines)
 
@@ -101,8 +108,8 @@ def _indent(text: str) -> str:
 
 
 def _broker_rows(result: QueryResult) -> QueryResult:
-    """Brokers that actually bridge something, the strongest first."""
-    rows = [r for r in result.rows if (r.get("brokered_pairs") or 0) > 0 or (r.get("communities_bridged") or 0) > 1]
+    """Brokers between colleges and industry that broker some pair, the strongest first."""
+    rows = [r for r in result.rows if (r.get("brokered_pairs") or 0) > 0]
     columns = ["name", "type", "colleges", "enterprises", "brokered_pairs", "communities_bridged"]
     return QueryResult(columns, rows[:TOP], result.notes)
 
@@ -138,54 +145,12 @@ def run_demo(
     partnerships = run_query(driver, "top_partners", {"limit": TOP}, database=database)
     brokers = _broker_rows(analyze(driver, "brokers", database=database))
     out.mkdir(parents=True, exist_ok=True)
-    map_summary = write_graph_map(driver, out / "map.html", database=database, title="eikg demo map")
+    map_summary = write_partnership_map(driver, out / "map.html", database=database,
+                                        title="eikg demo: partnership map")
+    map_all = write_graph_map(driver, out / "map-all.html", database=database, title="eikg demo map")
     rdf_path = out / "graph.ttl"
     triples = export_rdf(driver, rdf_path, "turtle", database=database)
-    report_path = out / "report.md"
-    result = DemoResult(load, stats, partnerships, brokers, map_summary, rdf_path, triples,
-                        report_path, warnings)
-    write_report(result, corpus)
-    return result
-
-
-def write_report(result: DemoResult, corpus: Path) -> None:
-    """``report.md``: counts, the top tables and where the map and RDF are."""
-    md = [
-        "# eikg demo report",
-        "",
-        f"Corpus: `{corpus}` — generated {dt.datetime.now().isoformat(timespec='seconds')}.",
-        "",
-        f"Articles in the graph: {result.stats.labels.get('Article', 0)} "
-        f"({result.load.articles_loaded} loaded in this run, {result.load.articles_skipped} unchanged).",
-        "",
-        "## Entities per type",
-        "",
-        _md_table(["type", "count"], [{"type": t, "count": n} for t, n in result.entity_counts().items()]),
-        "",
-        "## Relations per type",
-        "",
-        _md_table(["type", "count"], [{"type": t, "count": n} for t, n in result.relation_counts().items()]),
-        "",
-        "## Top partnerships",
-        "",
-        _md_table(result.partnerships.columns, result.partnerships.rows),
-        "",
-        "## Brokers between colleges and industry",
-        "",
-        _md_table(result.brokers.columns, result.brokers.rows),
-        "",
-        "## Outputs",
-        "",
-        f"- Interactive map: `{result.map.path}` ({result.map.nodes} nodes, {result.map.edges} relationships)",
-        f"- RDF (Turtle, under ontology.ttl): `{result.rdf_path}` ({result.rdf_triples} triples)",
-    ]
-    if result.warnings:
-        md += ["", "## Skipped input", "", *(f"- {markdown_cell(w)}" for w in result.warnings)]
-    try:
-        result.report_path.write_text("\n".join(md) + "\n", encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot write {result.report_path}: {err.strerror}") from None
-
-
-def _md_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    return render(columns, rows, "markdown") if rows else "(none)"
+    report = read_report(driver, database=database)
+    write_report(report, out)
+    return DemoResult(load, stats, partnerships, brokers, map_summary, rdf_path, triples,
+                      out / "report.md", warnings, map_all, report)

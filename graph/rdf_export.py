@@ -13,6 +13,7 @@ from typing import TextIO
 import neo4j
 
 from eikg.errors import InputError
+from eikg.graph.ontology import ontology_graph
 from eikg.graph.rdf import Quad, article_quads, entity_quads, relation_quads
 from eikg.graph.rdf_jsonld import write_json_ld
 from eikg.graph.rdf_lines import write_lines
@@ -110,14 +111,22 @@ def format_for(out: Path | str, fmt: str | None = None) -> str:
 
 
 def export_rdf(
-    driver: neo4j.Driver, out: Path, fmt: str | None = None, *, database: str | None = None
+    driver: neo4j.Driver,
+    out: Path,
+    fmt: str | None = None,
+    *,
+    database: str | None = None,
+    with_ontology: bool = False,
 ) -> int:
     """Export the whole graph from Neo4j to the file ``out``; returns triples/quads written.
 
     ``fmt`` defaults to what the file name says (:func:`format_for`); a name ending
-    in ``.gz`` is written gzip-compressed, as it streams.
+    in ``.gz`` is written gzip-compressed, as it streams. ``with_ontology`` appends
+    ``ontology.ttl`` (:func:`append_ontology`).
     """
     fmt = format_for(out, fmt)
+    if with_ontology and fmt not in ONTOLOGY_SYNTAX:
+        raise InputError(f"--with-ontology writes turtle, nt, trig or nquads, not {fmt}")
     out = Path(out)
     try:
         if out.suffix.lower() == ".gz":
@@ -125,6 +134,24 @@ def export_rdf(
         else:
             handle = out.open("w", encoding="utf-8")
         with handle as fh:
-            return serialise(iter_quads(driver, database=database), fh, fmt)
+            n = serialise(iter_quads(driver, database=database), fh, fmt)
+            return n + append_ontology(fh, fmt) if with_ontology else n
     except OSError as err:
         raise InputError(f"cannot write {out}: {err.strerror}") from None
+
+
+#: The rdflib syntax the ontology is appended in, per export format (default graph).
+ONTOLOGY_SYNTAX = {"turtle": "turtle", "trig": "turtle", "nt": "nt", "nquads": "nt"}
+
+
+def append_ontology(out: TextIO, fmt: str) -> int:
+    """Write ``ontology.ttl``'s triples after an export (default graph); their number.
+
+    With the class hierarchy in the same file, a SHACL validator given the export
+    and ``shapes.ttl`` alone finds a College to be an Organization. Turtle allows
+    prefix directives between statements and TriG plain triples outside graph blocks,
+    so the ontology's own serialisation can follow the streamed data.
+    """
+    ontology = ontology_graph()
+    out.write("\n" + ontology.serialize(format=ONTOLOGY_SYNTAX[fmt]))
+    return len(ontology)

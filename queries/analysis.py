@@ -273,13 +273,16 @@ def communities(g: nx.Graph, *, seed: int = 7, resolution: float = 1.0) -> Commu
 # --- brokers ----------------------------------------------------------------------------
 
 
-def brokers(g: nx.Graph, *, partition: Communities | None = None, seed: int = 7) -> list[dict]:
+def brokers(
+    g: nx.Graph, *, partition: Communities | None = None, seed: int = 7, with_betweenness: bool = True
+) -> list[dict]:
     """Organisations that bridge colleges and enterprises, or communities.
 
     ``brokered_pairs`` counts (college, enterprise) pairs among an organisation's
     neighbours that are not themselves directly linked: connections that run
     through it. ``communities_bridged`` counts the Louvain communities other than
     its own among its neighbours. Organisations scoring zero on both are left out.
+    ``betweenness`` is added unless ``with_betweenness`` is false (it costs the most).
 
     The agency ``gov`` links college ``c1`` with enterprises ``e1`` and ``e2``;
     ``c1`` and ``e1`` already partner, so only (c1, e2) is brokered:
@@ -316,7 +319,7 @@ def brokers(g: nx.Graph, *, partition: Communities | None = None, seed: int = 7)
                 "betweenness": 0.0,
             }
         )
-    if rows:
+    if rows and with_betweenness:
         between, _ = betweenness(u, seed=seed)
         for r in rows:
             r["betweenness"] = between[r["key"]]

@@ -10,6 +10,12 @@ refused when:
   ``SHOW PROCEDURES``), or
 * it cannot be EXPLAINed at all (administration commands, syntax errors).
 
+One exception: the server classes every call of a DBMS-mode procedure as
+administration, including those that only report (``dbms.components()``,
+``dbms.info()``); a statement whose only non-read steps are calls of the closed
+list ``READ_ONLY_DBMS_PROCEDURES`` runs. Everything else of mode DBMS
+(``dbms.killConnections``, ``tx.setMetaData``, ``db.clearQueryCaches``) stays refused.
+
 What passes runs in a READ session with a server-side timeout.
 """
 
@@ -30,6 +36,11 @@ from eikg.queries.runner import DEFAULT_TIMEOUT, QueryResult, plain
 _WRITE_OPERATOR = re.compile(r"Create|Merge|Set[A-Z]|Delete|Remove|Foreach|LoadCSV|Transaction")
 _PROCEDURE_OPERATOR = re.compile(r"ProcedureCall", re.IGNORECASE)
 _PROCEDURE_NAME = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
+#: DBMS-mode procedures that only report on the server (lower case).
+READ_ONLY_DBMS_PROCEDURES = frozenset({
+    "dbms.components", "dbms.info", "dbms.listcapabilities", "dbms.showcurrentuser",
+    "dbms.routing.getroutingtable", "dbms.cluster.routing.getroutingtable", "tx.getmetadata",
+})
 
 
 def _operators(plan: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
@@ -64,7 +75,9 @@ def check_read_only(session: neo4j.Session, text: str, params: dict[str, Any]) -
         summary = session.run("EXPLAIN " + stripped, params).consume()
     except Neo4jError as err:
         raise QueryError(f"query refused: it cannot be planned as a read ({_first_line(err)})") from None
-    if summary.query_type != "r":
+    if summary.query_type != "r" and not (
+        summary.query_type == "s" and _reports_only(summary.plan)
+    ):
         kinds = {
             "w": "writes",
             "rw": "reads and writes",
@@ -87,9 +100,18 @@ def check_read_only(session: neo4j.Session, text: str, params: dict[str, Any]) -
         modes = _procedure_modes(session)
         for proc in procedures:
             mode = modes.get(proc.lower())
-            if mode != "READ":
+            if mode != "READ" and not (mode == "DBMS" and proc.lower() in READ_ONLY_DBMS_PROCEDURES):
                 how = f"mode {mode}" if mode else "unknown mode"
                 raise QueryError(f"query refused: procedure {proc} has {how}; only READ procedures may run")
+
+
+def _reports_only(plan: dict[str, Any] | None) -> bool:
+    """Whether the plan calls procedures, all of them on the read-only DBMS list."""
+    called = [
+        _PROCEDURE_NAME.match(str((op.get("args") or {}).get("Details", "")).strip())
+        for op in _operators(plan) if _PROCEDURE_OPERATOR.search(_operator_name(op))
+    ]
+    return bool(called) and all(m and m.group(1).lower() in READ_ONLY_DBMS_PROCEDURES for m in called)
 
 
 def run_cypher(

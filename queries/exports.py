@@ -69,18 +69,38 @@ def _flat(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def unique_edge_ids(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose edge keys are unique ids (``e0``, ``e1``, ...).
+
+    The projection keys edges by relationship type, and GraphML and GEXF write
+    the key as the edge's id, which must be unique; the type stays in ``type``.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", key="PARTNERS_WITH", type="PARTNERS_WITH")
+    >>> _ = g.add_edge("b", "c", key="PARTNERS_WITH", type="PARTNERS_WITH")
+    >>> sorted(unique_edge_ids(g).edges(keys=True))
+    [('a', 'b', 'e0'), ('b', 'c', 'e1')]
+    """
+    out = nx.MultiDiGraph()
+    out.graph.update(g.graph)
+    out.add_nodes_from(g.nodes(data=True))
+    for i, (a, b, data) in enumerate(g.edges(data=True)):
+        out.add_edge(a, b, key=f"e{i}", **data)
+    return out
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> list[Path]:
-    nx.write_graphml(g, path)
+    nx.write_graphml(unique_edge_ids(g), path)
     return [path]
 
 
 def write_gexf(g: nx.MultiDiGraph, path: Path) -> list[Path]:
     # GEXF shows 'label' in Gephi; keep 'name' too for symmetry with the other files.
-    labelled = g.copy()
+    labelled = unique_edge_ids(g)
     for v, data in labelled.nodes(data=True):
         data["label"] = data.get("name", v)
-    for _, _, k, data in labelled.edges(keys=True, data=True):
-        data["label"] = str(k)
+    for _, _, data in labelled.edges(data=True):
+        data["label"] = str(data.get("type", ""))
     nx.write_gexf(labelled, path)
     return [path]
 

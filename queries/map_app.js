@@ -36,13 +36,14 @@
       color: { background: c.background, border: c.border,
                highlight: { background: c.background, border: "#222" },
                hover: { background: c.background, border: "#222" } },
-      font: { color: dim ? "#c8c8c8" : "#222" }
+      // n.font, n.vadjust: a view may size and move labels per node (partnership_panel.js).
+      font: { color: dim ? "#c8c8c8" : "#222", size: n.font || 14, vadjust: n.vadjust || 0 }
     };
   }
   function visEdge(e, i, dim) {
     var c = dim ? DIM_EDGE : relColor(e.type);
     var edge = {
-      id: i, from: e.from, to: e.to, label: relLabel(e.type),
+      id: i, from: e.from, to: e.to, label: data.edgeLabels === false ? undefined : relLabel(e.type),
       color: { color: c, highlight: c, hover: c },
       font: { color: dim ? "#dddddd" : "#555555" },
       arrows: e.directed ? "to" : ""
@@ -75,7 +76,7 @@
   var api = window.eikgMap = {
     data: data, network: network, nodes: nodes, edges: edges,
     firstDrawMs: null, constructMs: performance.now() - started, stabilized: !data.physics,
-    highlighted: null
+    highlighted: null, adjacency: adjacency, el: el, visNode: visNode
   };
   network.once("afterDrawing", function () { api.firstDrawMs = performance.now(); });
   network.on("stabilizationIterationsDone", function () { api.stabilized = true; });

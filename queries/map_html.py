@@ -59,7 +59,7 @@ MAX_EDGES = 60_000
 #: Evidence sentences shown per relation in a tooltip.
 TOP_EVIDENCE = 3
 
-SIZE_MEASURES = ("degree", "betweenness", "pagerank")
+SIZE_MEASURES = ("degree", "betweenness", "pagerank", "partners")
 COLOR_MODES = ("type", "community")
 
 TYPE_COLORS: dict[str, str] = {
@@ -112,13 +112,23 @@ class MapSummary:
     bytes: int
 
 
-def write_map(graph: nx.Graph, path: str | Path, **options: Any) -> MapSummary:
+def write_map(
+    graph: nx.Graph,
+    path: str | Path,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    scripts: tuple[str, ...] = (),
+    **options: Any,
+) -> MapSummary:
     """Render ``graph`` to one self-contained HTML file at ``path``.
 
-    ``options`` are those of ``map_data`` (title, color_by, size_by, static_layout).
+    ``options`` are those of ``map_data`` (title, color_by, size_by, static_layout);
+    ``extra`` adds fields to the page's data and ``scripts`` names script files of
+    this package run after the map's own (a view's additions, e.g. a side panel).
     """
     data = map_data(graph, **options)
-    page = render_page(data)
+    data.update(extra or {})
+    page = render_page(data, scripts)
     out = Path(path)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -291,6 +301,21 @@ def node_scores(graph: nx.Graph, measure: str) -> dict[Any, float]:
         return {row["key"]: float(row["betweenness"]) for row in analysis.centrality(graph).rows}
     if measure == "pagerank":
         return analysis.pagerank(graph)
+    if measure == "partners":
+        # Distinct partners; an alliance's are its members and leaders.
+        alliance = EntityType.ALLIANCE.value
+        ties = {RelationType.MEMBER_OF.value, RelationType.LEADS.value}
+        partners: dict[Any, set[Any]] = {n: set() for n in graph}
+        for u, v, key, attrs in _edges(graph):
+            rtype = attrs.get("type") or key
+            if u == v:
+                continue
+            if rtype == RelationType.PARTNERS_WITH.value:
+                partners[u].add(v)
+                partners[v].add(u)
+            elif rtype in ties and graph.nodes[v].get("type") == alliance:
+                partners[v].add(u)
+        return {n: float(len(p)) for n, p in partners.items()}
     raise InputError(f"unknown size measure {measure!r}")
 
 
@@ -407,7 +432,7 @@ def vis_library() -> tuple[str, str]:
     return script, style
 
 
-def render_page(data: Mapping[str, Any]) -> str:
+def render_page(data: Mapping[str, Any], scripts: tuple[str, ...] = ()) -> str:
     """Fill the page template in one pass (inserted text is never re-scanned).
 
     The page's Content-Security-Policy allows exactly its two scripts (by hash)
@@ -415,7 +440,7 @@ def render_page(data: Mapping[str, Any]) -> str:
     """
     package = resources.files("eikg.queries")
     template = (package / "map_template.html").read_text(encoding="utf-8")
-    app = (package / "map_app.js").read_text(encoding="utf-8")
+    app = "\n".join((package / name).read_text(encoding="utf-8") for name in ("map_app.js", *scripts))
     script, style = vis_library()
     values = {
         "TITLE": _html_text(str(data.get("title") or "eikg map")),

@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from eikg.errors import InputError
 
 FORMATS = ("table", "csv", "json")
-#: Widest a table cell may be; CSV and JSON keep full values.
+#: Widest a table cell's line may be: longer text wraps onto more lines (``--wide``:
+#: one line however long); CSV and JSON always keep full values.
 CELL_WIDTH = 60
 
 
@@ -46,9 +48,9 @@ def render(
     """``rows`` as text in ``fmt`` (table, csv or json; markdown for reports);
     ends without a newline.
 
-    Table cells longer than ``width`` are cut with '…' (None: never); ``header``
-    False leaves out the table's column names and rule, and the ``right`` columns
-    are aligned right.
+    Table cells longer than ``width`` wrap onto more lines at spaces, nothing cut
+    (None: one line each); ``header`` False leaves out the table's column names
+    and rule, and the ``right`` columns are aligned right.
 
     >>> print(render(["a", "b"], [{"a": 1, "b": ["x", "y"]}]))
     a  b
@@ -61,6 +63,12 @@ def render(
     | a |
     | --- |
     | x\\|y |
+    >>> print(render(["n", "evidence"], [{"n": 1, "evidence": "one two three four"}], width=9))
+    n  evidence
+    -  --------
+    1  one two
+       three
+       four
     """
     if fmt == "json":
         return dump_json([{c: r.get(c) for c in columns} for r in rows])
@@ -87,12 +95,13 @@ def _table(
     columns: Sequence[str], rows: Sequence[dict[str, Any]], width: int | None, header: bool,
     right: Sequence[str],
 ) -> str:
-    grid = [[_clip(cell(r.get(c)), width) for c in columns] for r in rows]
-    head = [list(columns)] if header else []
-    widths = [max([len(c) if header else 0, *(len(line[i]) for line in grid)])
+    grid = [[_wrap(cell(r.get(c)), width) for c in columns] for r in rows]
+    widths = [max([len(c) if header else 0, *(len(part) for row in grid for part in row[i])])
               for i, c in enumerate(columns)]
-    rules = [["-" * w for w in widths]] if header else []
-    lines = [*head, *rules, *grid]
+    lines = [list(columns), ["-" * w for w in widths]] if header else []
+    for row in grid:
+        for k in range(max(len(parts) for parts in row) if row else 0):
+            lines.append([parts[k] if k < len(parts) else "" for parts in row])
     return "\n".join(
         "  ".join(v.rjust(w) if c in right else v.ljust(w) for v, w, c in zip(line, widths, columns)).rstrip()
         for line in lines
@@ -116,6 +125,8 @@ def markdown_cell(value: Any) -> str:
     )
 
 
-def _clip(text: str, width: int | None) -> str:
+def _wrap(text: str, width: int | None) -> list[str]:
     text = " ".join(text.split())
-    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+    if width is None or len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]

@@ -59,6 +59,13 @@ def test_read_only_procedure_is_allowed(graph):
     assert {"College", "Entity", "Article"} <= {r["label"] for r in result.rows}
 
 
+@pytest.mark.parametrize("text", ["CALL dbms.components()",
+                                  "CALL dbms.components() YIELD name, edition RETURN name, edition"])
+def test_read_only_dbms_procedure_is_allowed(graph, text):
+    result = run_cypher(graph, text)
+    assert result.rows and result.rows[0]["name"] == "Neo4j Kernel"
+
+
 WRITES = {
     "create": "CREATE (n:Injected {x: 1}) RETURN n",
     "merge": "MERGE (n:Entity {key: 'injected'}) RETURN n",
@@ -74,6 +81,10 @@ WRITES = {
     "schema": "CREATE INDEX injected IF NOT EXISTS FOR (n:Entity) ON (n.injected)",
     "read-then-write": "MATCH (n:Entity) WITH n LIMIT 1 CREATE (m:Injected) RETURN m",
     "subquery-write": "CALL { CREATE (n:Injected) RETURN n } RETURN count(*)",
+    "kill-connections": "CALL dbms.killConnections(['bolt-1'])",
+    "tx-metadata": "CALL tx.setMetaData({injected: true})",
+    "apoc-procedure": "CALL apoc.create.node(['Injected'], {})",
+    "report-then-write": "CALL dbms.components() YIELD name CREATE (:Injected {name: name})",
     "explain-prefix": "EXPLAIN CREATE (n:Injected)",
     "profile-prefix": "PROFILE CREATE (n:Injected)",
 }

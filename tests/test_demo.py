@@ -54,13 +54,19 @@ def test_second_run_duplicates_nothing(demo_run, driver, neo4j_settings):
 
 def test_demo_writes_its_outputs(demo_run):
     first, _, _, out = demo_run
-    for name in ("map.html", "graph.ttl", "report.md"):
+    for name in ("map.html", "map-all.html", "graph.ttl", "report.md", "report.html",
+                 "partnerships-per-year.png", "top-organisations.png"):
         assert (out / name).stat().st_size > 0, name
     assert first.map.nodes > 0 and first.map.edges > 0
+    assert first.map_all.nodes > first.map.nodes
     assert first.rdf_triples > 0
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "## Top partnerships" in report
-    assert str(first.map.path) in report
+    assert "## College–enterprise partnerships" in report
+    assert "## Brokers between education and industry" in report
+    # no machine path, no empty row (a type or a broker at zero)
+    assert str(out) not in report and str(SAMPLE_CORPUS) not in report
+    assert not re.search(r"^\|[^|]*\| 0 \|$", report, re.M)
+    assert len(first.report.partnerships) == first.relation_counts()["PARTNERS_WITH"]
 
 
 def test_summary_names_counts_tables_and_outputs(demo_run):
@@ -70,7 +76,7 @@ def test_summary_names_counts_tables_and_outputs(demo_run):
     assert "entities per type:" in text
     assert "relations per type:" in text
     assert "top partnerships" in text
-    assert "map.html" in text and "graph.ttl" in text and "report.md" in text
+    assert "map.html" in text and "map-all.html" in text and "graph.ttl" in text and "report.md" in text
 
 
 def test_demo_command_on_the_real_dev_articles(clean_db, corpus_dir, tmp_path):

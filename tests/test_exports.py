@@ -52,6 +52,22 @@ def test_graphml_keeps_types_names_scores_and_parallel_edges(small, tmp_path):
     assert "firstSeen" not in member  # missing dates are left out, not written empty
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_edge_ids_are_unique(graph, tmp_path, fmt):
+    from xml.etree import ElementTree
+
+    from eikg.queries.project import to_networkx
+
+    (path,), _ = write_graph(to_networkx(graph), fmt, tmp_path / f"g.{fmt}")
+    ids = [e.get("id") for e in ElementTree.parse(path).iter() if e.tag.rsplit("}", 1)[-1] == "edge"]
+    assert len(ids) > 5
+    assert None not in ids
+    assert len(set(ids)) == len(ids)
+    back = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    keys = [k for _, _, k in back.edges(keys=True)] if fmt == "graphml" else [d["id"] for _, _, d in back.edges(data=True)]
+    assert len(set(keys)) == len(keys) == len(ids)
+
+
 def test_gexf_reads_back_with_labels(small, tmp_path):
     (path,), _ = write_graph(small, "gexf", tmp_path / "g.gexf")
     back = nx.read_gexf(path)

@@ -127,7 +127,7 @@ def test_map_over_the_cap_is_refused_before_writing(graph, tmp_path, monkeypatch
 def test_cli_map_writes_the_file_and_reports(graph, tmp_path):
     out = tmp_path / "cli.html"
     result = CliRunner().invoke(
-        app, ["map", "--focus", "Riverside Polytechnic", "--depth", "1", "--size-by", "pagerank",
+        app, ["map", "--view", "all", "--focus", "Riverside Polytechnic", "--depth", "1", "--size-by", "pagerank",
               "--color-by", "community", "--out", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -141,7 +141,7 @@ def test_cli_map_writes_the_file_and_reports(graph, tmp_path):
 def test_cli_map_static_layout_and_window(graph, tmp_path):
     out = tmp_path / "window.html"
     result = CliRunner().invoke(
-        app, ["map", "--since", "2025-01-01", "--static-layout", "--out", str(out)]
+        app, ["map", "--view", "all", "--since", "2025-01-01", "--static-layout", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert "static layout" in result.output
@@ -154,9 +154,9 @@ def test_cli_map_static_layout_and_window(graph, tmp_path):
 
 def test_cli_map_errors_are_one_line_exit_1(graph, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["map", "--focus", "Nobody At All", "--out", str(tmp_path / "n.html")])
+    result = runner.invoke(app, ["map", "--view", "all", "--focus", "Nobody At All", "--out", str(tmp_path / "n.html")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("error: no entity named 'Nobody At All'")
-    result = runner.invoke(app, ["map", "--size-by", "closeness", "--out", str(tmp_path / "n.html")])
+    result = runner.invoke(app, ["map", "--view", "all", "--size-by", "closeness", "--out", str(tmp_path / "n.html")])
     assert result.exit_code == 1
     assert "error: --size-by must be one of degree, betweenness, pagerank" in result.output

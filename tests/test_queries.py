@@ -315,6 +315,23 @@ def test_cli_query_table_csv_json(graph):
     assert "President" in res.stdout
 
 
+def test_cli_table_wraps_long_evidence_and_wide_keeps_one_line(graph):
+    sentence = "Riverside Polytechnic and Acme Robotics Co., Ltd. signed an agreement to train robot technicians together."
+    cli = CliRunner()
+    res = cli.invoke(app, ["query", "partners", "-p", "name=RP"])
+    assert res.exit_code == 0, res.output
+    assert "…" not in res.stdout
+    words = " ".join(line.strip() for line in res.stdout.splitlines()[2:])
+    for word in sentence.split():
+        assert word in words
+    assert max(len(line) for line in res.stdout.splitlines()) < len(sentence) + 60
+    res = cli.invoke(app, ["query", "partners", "-p", "name=RP", "--wide"])
+    assert res.exit_code == 0, res.output
+    assert sentence in res.stdout
+    res = cli.invoke(app, ["query", "partners", "-p", "name=RP", "--format", "csv"])
+    assert sentence in res.stdout
+
+
 def test_cli_query_list_and_unknown_name(graph):
     cli = CliRunner()
     res = cli.invoke(app, ["query", "--list"])

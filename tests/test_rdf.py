@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 from pyshacl import validate
 from query_fixture import ACME, LI, RP, extractions
-from rdflib import RDF, Dataset, Graph, Literal
+from rdflib import RDF, RDFS, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import ORG
 from typer.testing import CliRunner
@@ -332,6 +332,41 @@ def test_cli_export_rdf(graph, tmp_path):
     res = CliRunner().invoke(app, ["export", "rdf", "--format", "xml", "--out", str(out)])
     assert res.exit_code == 1
     assert res.stderr.startswith("error: unknown RDF format 'xml'")
+
+
+@pytest.mark.parametrize("name", ["g.ttl", "g.nt", "g.trig", "g.nq.gz"])
+def test_export_with_ontology_validates_against_shapes_alone(graph, tmp_path, name):
+    out = tmp_path / name
+    res = CliRunner().invoke(app, ["export", "rdf", str(out), "--with-ontology"])  # the path as an argument
+    assert res.exit_code == 0, res.output
+    fmt = rdf_export.format_for(out)
+    data = gzip.decompress(out.read_bytes()).decode() if name.endswith(".gz") else out.read_text()
+    back = Dataset().parse(data=data, format=fmt)
+    merged = Graph()
+    for g in back.graphs():
+        merged += g
+    assert (EIKG.College, RDFS.subClassOf, EIKG.Organization) in merged
+    ok, _, text = validate(merged, shacl_graph=shapes_graph(), inference="none")  # no ont_graph given
+    assert ok, text
+    alone = Graph()
+    rdf_export.export_rdf(graph, tmp_path / "plain.ttl", "turtle")
+    alone.parse(tmp_path / "plain.ttl", format="turtle")
+    assert not validate(alone, shacl_graph=shapes_graph(), inference="none")[0], "the shapes need the class hierarchy"
+
+
+def test_cli_export_rdf_path_argument_and_errors(graph, tmp_path):
+    res = CliRunner().invoke(app, ["export", "rdf", str(tmp_path / "a.ttl")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "a.ttl").stat().st_size > 0
+    res = CliRunner().invoke(app, ["export", "rdf", str(tmp_path / "a.ttl"), "--out", str(tmp_path / "b.ttl")])
+    assert res.exit_code == 1
+    assert "two files given" in res.output
+    res = CliRunner().invoke(app, ["export", "rdf"])
+    assert res.exit_code == 1
+    assert "eikg export rdf PATH" in res.output
+    res = CliRunner().invoke(app, ["export", "rdf", str(tmp_path / "g.jsonld"), "--with-ontology"])
+    assert res.exit_code == 1
+    assert "--with-ontology writes turtle" in res.output
 
 
 def test_cli_export_rdf_format_from_file_name_and_gzip(graph, tmp_path):
