@@ -13,6 +13,10 @@ import re
 
 from eikg.records import EntityType
 
+#: Legal forms a company's short name drops ("X Semiconductor" for "X Semiconductor Co., Ltd.").
+LEGAL_FORMS = frozenset({"co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.",
+                         "corporation", "llc", "plc", "gmbh", "co.ltd", "co.ltd."})
+
 #: Lower-cased head word -> the type a name ending in it has.
 HEAD_TYPES: dict[str, EntityType] = {
     **dict.fromkeys(

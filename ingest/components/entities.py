@@ -61,9 +61,14 @@ def _key(text: str) -> str:
 
 def _bag(text: str, t: EntityType | None = None) -> frozenset[str]:
     """The words of a name in any order ("Education Department of X" is "Department
-    of Education of X"); a college's without its school word ("X Education
-    College", "X University of Education"), when two or more words remain."""
+    of Education of X"); a company's without its legal form and a college's
+    without its school word ("X Education College", "X University of Education"),
+    when two or more words remain."""
     words = frozenset(w for w in _key(text).split() if w not in lx.CONNECTORS)
+    if t is EntityType.ENTERPRISE:
+        rest = words - lx.LEGAL_FORMS
+        if len(rest) >= 2:
+            return rest  # "X Semiconductor Co., Ltd." is "X Semiconductor"
     if t is EntityType.COLLEGE:
         rest = words - lx.SCHOOL_NOUNS - {"university", "universities"}
         if len(rest) >= 2 and len(words) - len(rest) == 1:
@@ -398,8 +403,9 @@ def _short_form_owner(doc: Doc, m: Mention, ents: list[_Ent]) -> _Ent | None:
         full = _key(e.name).split()
         if len(full) <= len(words):
             continue
-        if m.type not in (None, EntityType.PERSON) and m.head != e.head:
-            continue
+        brand = m.type is e.type is EntityType.ENTERPRISE and m.end - m.start == 1
+        if m.type not in (None, EntityType.PERSON) and m.head != e.head and not brand:
+            continue  # "Greenway" may shorten "Greenway Automotive Group", not "Greenway College"
         if m.type is e.type and m.type in (EntityType.COLLEGE, EntityType.GOVERNMENT) and e.head not in _PREFIX_UNITS:
             if (
                 full[-len(words):] == words and all(w in lx.GENERIC_WORDS or w in lx.HEAD_TYPES for w in words)
