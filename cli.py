@@ -329,8 +329,15 @@ def _warn(message: str) -> None:
 
 @app.command("load")
 def load_command(
-    files: Annotated[list[str], typer.Argument(help="`eikg extract` output (JSON Lines).")],
+    files: Annotated[
+        list[str], typer.Argument(help="`eikg extract` output (JSON Lines files, or directories of shards).")
+    ],
     force: ForceOpt = False,
+    bulk: Annotated[
+        bool,
+        typer.Option("--bulk", help="First load into the empty database of the local server with "
+                     "Neo4j's importer (the server is stopped and started again)."),
+    ] = False,
     merges: MergesOpt = "data/merges.jsonl",
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
@@ -349,6 +356,7 @@ def load_command(
 
     from eikg.graph.loader import load, read_extractions
     from eikg.graph.merges import load_redirects
+    from eikg.ingest.shards import extraction_files
 
     bad = 0
 
@@ -358,6 +366,7 @@ def load_command(
         _warn(message)
 
     try:
+        files = extraction_files(files)
         total = sum(
             1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
         )
@@ -369,6 +378,21 @@ def load_command(
     items = chain.from_iterable(read_extractions(f, warn) for f in files)
     progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
     task = progress.add_task("loading", total=total)
+    if bulk:
+        from eikg.graph.bulk import bulk_load
+
+        try:
+            with progress:
+                done = bulk_load(
+                    items, resolve_settings(uri, user, password, database), redirects=redirects,
+                    progress=lambda n: progress.advance(task, n), warn=warn,
+                )
+        except EikgError as err:
+            fail(str(err))
+        except (DriverError, Neo4jError) as err:
+            fail(describe_error(err, resolve_settings(uri, user, password, database)))
+        typer.echo(f"{done}; bad rows {bad}", err=True)
+        return
     with open_graph(uri, user, password, database) as (driver, settings), progress:
         summary = load(
             driver, items, database=settings.database, force=force, redirects=redirects,

@@ -1,0 +1,6 @@
+// After a bulk import: the entities without aliases get the empty list the loader
+// writes (the importer reads an empty array as no property).
+// Parameters: $keys (entity keys). Columns: none.
+UNWIND $keys AS key
+MATCH (n:Entity {key: key})
+SET n.aliases = []
