@@ -198,6 +198,11 @@ def extract_command(
     model: Annotated[str, typer.Option("--model", help="spaCy model to build on.")] = "en_core_web_sm",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per spaCy batch.")] = 32,
     workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
+    cluster: Annotated[
+        Optional[str],
+        typer.Option("--cluster", help="Run on a Dask cluster: a scheduler address, or local[:N] for a "
+                     "local cluster of N worker processes. --out is then a directory of JSONL shards."),
+    ] = None,
 ) -> None:
     """Extract entities and relations from articles as JSON Lines, one object per article."""
     import sys
@@ -214,23 +219,38 @@ def extract_command(
     total = count_articles(paths)
     progress = Progress(console=Console(stderr=True), disable=total <= PROGRESS_THRESHOLD)
     task = progress.add_task("extracting", total=total)
-    try:
-        sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
-    except OSError as err:
-        fail(f"cannot write {out}: {err.strerror or err}")
-    try:
-        with progress:
-            summary = extract_files(
-                paths, sink, model=model, batch_size=batch_size, workers=workers,
-                on_problem=warn, on_article=lambda _: progress.advance(task),
-            )
-    except EikgError as err:
-        fail(str(err))
-    finally:
-        if out:
-            sink.close()
+    if cluster is not None:
+        from eikg.ingest.distributed import extract_distributed, open_client
+
+        if not out:
+            fail("--cluster writes shards into a directory: give it with --out DIR")
+        try:
+            with open_client(cluster) as client, progress:
+                summary = extract_distributed(
+                    paths, out, client, model=model, batch_size=batch_size, on_problem=warn,
+                    on_article=lambda _: progress.advance(task),
+                )
+        except EikgError as err:
+            fail(str(err))
+    else:
+        try:
+            sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+        except OSError as err:
+            fail(f"cannot write {out}: {err.strerror or err}")
+        try:
+            with progress:
+                summary = extract_files(
+                    paths, sink, model=model, batch_size=batch_size, workers=workers,
+                    on_problem=warn, on_article=lambda _: progress.advance(task),
+                )
+        except EikgError as err:
+            fail(str(err))
+        finally:
+            if out:
+                sink.close()
     typer.echo(
-        f"extracted {summary.articles} articles, skipped {summary.skipped}: "
+        f"extracted {summary.articles} articles{f' on {cluster} into {out}' if cluster else ''}, "
+        f"skipped {summary.skipped}: "
         f"{summary.entities} entities, {summary.relations} relations",
         err=True,
     )
