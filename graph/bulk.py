@@ -41,7 +41,6 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -95,7 +94,7 @@ class BulkSummary:
     mentions: int = 0
     timeline_counters: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    aggregation_peak_bytes: int = 0  # Python heap at its peak while aggregating (traced runs only)
+    aggregation_peak_bytes: int = 0  # the process's peak resident memory by the end of aggregation
 
     @property
     def relationships_imported(self) -> int:
@@ -103,10 +102,11 @@ class BulkSummary:
 
     def __str__(self) -> str:
         times = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        peak = f"; aggregation peak memory {self.aggregation_peak_bytes / 2**20:.0f} MiB" if self.aggregation_peak_bytes else ""
         return (
             f"bulk loaded {self.articles} articles (skipped {self.articles_skipped} repeated): "
             f"{self.entities} entities, {self.relationships} relationships and "
-            f"{self.mentions} MENTIONS from {self.relations_read} relations; {times}"
+            f"{self.mentions} MENTIONS from {self.relations_read} relations; {times}{peak}"
         )
 
 
@@ -427,7 +427,8 @@ def importer_command(files: ImportFiles, database: str, report: Path) -> list[st
         raise ServerError(f"no Neo4j importer in {lib}; run `eikg neo4j install`")
     command = [
         shutil.which("java") or "java", f"-Xmx{IMPORTER_HEAP}", "-cp", f"{lib}/*", IMPORTER_CLASS,
-        "database", "import", "full",
+        # the database first: a --nodes or --relationships list would take a name after it as a file
+        "database", "import", "full", database,
         "--overwrite-destination=true",
         "--id-type=string",
         f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
@@ -439,7 +440,7 @@ def importer_command(files: ImportFiles, database: str, report: Path) -> list[st
     if files.multiline:
         command += [f"--multiline-fields={','.join(map(str, files.multiline))}",
                     "--multiline-fields-format=v2"]
-    return [*command, database]
+    return command
 
 
 def run_importer(files: ImportFiles, store: Path, database: str, log: Path) -> None:
@@ -450,9 +451,14 @@ def run_importer(files: ImportFiles, store: Path, database: str, log: Path) -> N
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=store, check=False)
     if done.returncode != 0:
-        tail = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
-        last = tail[-1] if tail else f"exit code {done.returncode}"
-        raise ServerError(f"the Neo4j importer failed: {last[:300]} (log: {log})")
+        kept = store / "logs" / "eikg-bulk-import.log"  # the work directory goes
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, kept)
+        lines = [line.strip() for line in kept.read_text(encoding="utf-8", errors="replace").splitlines()]
+        causes = [line for line in lines if line and not line.startswith("at ") and
+                  ("Exception" in line or "Error" in line or "error" in line)]
+        cause = causes[0] if causes else next((x for x in reversed(lines) if x), f"exit code {done.returncode}")
+        raise ServerError(f"the Neo4j importer failed: {cause[:300]} (log: {kept})")
 
 
 def _fix_empty_lists(driver: neo4j.Driver, fixups: Path, database: str | None, vocab: Vocabulary) -> None:
@@ -473,6 +479,17 @@ def _fix_empty_lists(driver: neo4j.Driver, fixups: Path, database: str | None, v
                     session.execute_write(lambda tx, c=chunk: tx.run(text, rows=c).consume())
     finally:
         db.close()
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory so far (Linux; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 # --- the whole first load ---------------------------------------------------------------
@@ -505,15 +522,13 @@ def bulk_load(
     evidence_cap: int = EVIDENCE_CAP,
     progress: Callable[[int], None] | None = None,
     warn: Warn = _ignore,
-    trace_memory: bool = False,
     notify: Callable[[str], None] = _ignore,
 ) -> BulkSummary:
     """Load ``items`` into the empty database of the local server through the importer.
 
     Refuses (``InputError``) a remote server or a non-empty database. The server
     is stopped for the import and started again on the same port; the schema is
-    created after. ``trace_memory`` records the aggregation's peak Python heap in
-    the summary (tracing slows it down: for benchmarks).
+    created after.
     """
     summary = BulkSummary()
     refuse_remote(settings)
@@ -524,17 +539,11 @@ def bulk_load(
     work = Path(tempfile.mkdtemp(prefix="eikg-bulk-", dir=store))
     try:
         began = time.monotonic()
-        if trace_memory:
-            tracemalloc.start()
-        try:
-            files = write_import_files(
-                items, work, redirects=redirects, evidence_cap=evidence_cap, warn=warn,
-                progress=progress, summary=summary,
-            )
-        finally:
-            if trace_memory:
-                summary.aggregation_peak_bytes = tracemalloc.get_traced_memory()[1]
-                tracemalloc.stop()
+        files = write_import_files(
+            items, work, redirects=redirects, evidence_cap=evidence_cap, warn=warn,
+            progress=progress, summary=summary,
+        )
+        summary.aggregation_peak_bytes = _peak_rss()
         summary.seconds["aggregate"] = time.monotonic() - began
         port = manager.running_port(store)
         began = time.monotonic()

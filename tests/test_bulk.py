@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from eikg.cli import app
 from eikg.errors import InputError
-from eikg.graph.bulk import bulk_load, write_import_files
+from eikg.graph.bulk import bulk_load, importer_command, write_import_files
 from eikg.graph.connection import Settings
 from eikg.graph.loader import Redirect, load, read_extractions
 from eikg.records import EntityType, RelationType, to_json
@@ -136,3 +136,11 @@ def test_files_have_ontology_labels_and_one_relationship_file_per_type(tmp_path)
                      "rel-PARTICIPATED_IN.csv", "rel-PARTNERS_WITH.csv"]
     entities = (tmp_path / "csv" / "entities.csv").read_text(encoding="utf-8")
     assert "Entity\x1fOrganization\x1fCollege" in entities
+
+
+def test_the_database_name_comes_before_the_file_lists(tmp_path):
+    """After --relationships=FILE the importer would take a name as one more file."""
+    files = write_import_files([a1()], tmp_path / "csv")
+    assert files.multiline == []
+    command = importer_command(files, "neo4j", tmp_path / "report")
+    assert command[command.index("full") + 1] == "neo4j"
