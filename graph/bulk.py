@@ -113,22 +113,21 @@ class BulkSummary:
 # --- CSV fields -------------------------------------------------------------------------
 
 
-def _text(value: str | None, where: str) -> str:
-    if value is None:
-        return ""
-    if ARRAY_DELIMITER in value:
-        raise InputError(f"{where}: text holds the control character U+001F, which bulk load cannot write")
-    return '"' + value.replace('"', '""') + '"'
+def _text(value: str | None) -> str:
+    """A string field, always quoted (an unquoted empty field is no property)."""
+    return "" if value is None else '"' + value.replace('"', '""') + '"'
 
 
-def _array(values: Iterable[str], where: str) -> str:
-    values = list(values)
+def _array(values: list[str]) -> str:
     if not values:
         return ""  # no property: fixed up after the import where the loader writes []
-    for v in values:
-        if ARRAY_DELIMITER in v:
-            raise InputError(f"{where}: text holds the control character U+001F, which bulk load cannot write")
     return '"' + ARRAY_DELIMITER.join(values).replace('"', '""') + '"'
+
+
+def _holds_delimiter(item: LoadItem) -> bool:
+    """Whether any string of the article holds ARRAY_DELIMITER (JSON escapes it)."""
+    text = item.raw if item.raw is not None else json.dumps(item.obj)
+    return "\\u001f" in text or "\\u001F" in text
 
 
 _SIGNED = [str(b - 256 if b > 127 else b) for b in range(256)]
@@ -242,21 +241,23 @@ def write_import_files(
                     "takes each article once (load later versions with `eikg load`)"
                 )
             seen[plan.id] = plan.content_hash
+            if _holds_delimiter(item):
+                raise InputError(f"{where}: text holds the control character U+001F, which bulk load cannot write")
             row = plan.article_row
             articles.write([
-                _text(plan.id, where), "Article", _text(row["url"], where), _text(row["title"], where),
-                _text(row["published"], where), _text(row["publisher"], where),
-                _text(row["contentHash"], where), _bytes(row["extraction"]),
+                _text(plan.id), "Article", _text(row["url"]), _text(row["title"]),
+                _text(row["published"]), _text(row["publisher"]),
+                _text(row["contentHash"]), _bytes(row["extraction"]),
             ])
             for m in row["mentions"]:
                 mentions.write([
-                    _text(plan.id, where), _text(m["key"], where),
-                    vocab.mentions_type, str(m["count"]), _array(m["names"], where),
+                    _text(plan.id), _text(m["key"]),
+                    vocab.mentions_type, str(m["count"]), _array(m["names"]),
                 ])
             published = row["published"]
             for key, e in plan.entities.items():
                 entity_buffer.append(
-                    (key, seq, e["name"], e["type"], json.dumps(e["forms"], ensure_ascii=False),
+                    (key, seq, e["name"], e["type"], ARRAY_DELIMITER.join(e["forms"]),
                      e["date"], published)
                 )
             for rt, rows in plan.relationships.items():
@@ -323,18 +324,17 @@ def _fold_entities(
     try:
         for key, group in groupby(rows, key=lambda r: r[0]):
             _, name, etype, forms, date, published = next(group)
-            aliases = [x for x in json.loads(forms) if x != name]
+            aliases = [x for x in forms.split(ARRAY_DELIMITER) if x != name]
             first = last = published
             for _, _, _, more, d, p in group:
-                for x in json.loads(more):
+                for x in more.split(ARRAY_DELIMITER):
                     if x != name and x not in aliases:
                         aliases.append(x)
                 date = date if date is not None else d
                 first, last = _earliest(first, p), _latest(last, p)
-            where = f"entity {key!r}"
             out.write([
-                _text(key, where), labels[etype], _text(name, where), _text(etype, where),
-                _array(aliases, where), _text(date, where), _text(first, where), _text(last, where),
+                _text(key), labels[etype], _text(name), _text(etype),
+                _array(aliases), _text(date), _text(first), _text(last),
             ])
             if not aliases:
                 empty.append((key,))
@@ -363,9 +363,11 @@ def _fold_relationships(
         "FROM rel_rows ORDER BY rtype, head, tail, seq"
     )
     out: _CsvFile | None = None
+    current = None
     try:
         for (rt, head, tail), group in groupby(rows, key=lambda r: r[:3]):
-            if out is None or out.path.stem != f"rel-{rt}":
+            if rt != current:
+                current = rt
                 if out is not None:
                     out.close()
                     yield out
@@ -385,11 +387,10 @@ def _fold_relationships(
                 first, last = _earliest(first, published), _latest(last, published)
             year = first[:4] if first is not None else ""
             timeline[rt, year] += 1
-            where = f"relationship {head} -{rt}-> {tail}"
             out.write([
-                _text(head, where), _text(tail, where), rt, _array(sources, where),
-                _array(evidence, where), _array(evidence_sources, where), _number(confidence),
-                _text(title, where), _text(first, where), _text(last, where), _text(year, where),
+                _text(head), _text(tail), rt, _array(sources),
+                _array(evidence), _array(evidence_sources), _number(confidence),
+                _text(title), _text(first), _text(last), _text(year),
             ])
             summary.relationships += 1
             if not evidence:
@@ -411,7 +412,7 @@ def _write_timeline(db: sqlite3.Connection, directory: Path, summary: BulkSummar
     """The timeline counters (graph/timeline.py) the loader keeps for these relationships."""
     out = _CsvFile(directory / "timeline.csv", [":LABEL", "relation", "year", "count:long"])
     for relation, year, n in db.execute("SELECT relation, year, n FROM timeline ORDER BY relation, year"):
-        out.write([TIMELINE_LABEL, _text(relation, "timeline"), _text(year, "timeline"), str(n)])
+        out.write([TIMELINE_LABEL, _text(relation), _text(year), str(n)])
     out.close()
     summary.timeline_counters = out.rows
     return out.path

@@ -144,3 +144,10 @@ def test_the_database_name_comes_before_the_file_lists(tmp_path):
     assert files.multiline == []
     command = importer_command(files, "neo4j", tmp_path / "report")
     assert command[command.index("full") + 1] == "neo4j"
+
+
+def test_text_holding_the_array_delimiter_is_refused_naming_the_line(tmp_path):
+    odd = article("t-odd", "2024-01-01", [("c", "college:odd", "Odd\x1fCollege", E.COLLEGE, [])], [])
+    path = _write(tmp_path / "odd.jsonl", [a1(), odd])
+    with pytest.raises(InputError, match=r"odd\.jsonl:2: text holds the control character U\+001F"):
+        write_import_files(read_extractions(path), tmp_path / "csv")
