@@ -71,3 +71,13 @@ def test_cluster_option_needs_an_output_directory_and_a_valid_address(tmp_path):
     assert "--out DIR" in result.stderr
     with pytest.raises(InputError, match="local:N"):
         parse_cluster("local:zero")
+
+
+def test_a_directory_of_shards_is_read_in_shard_order_and_an_empty_one_refused(tmp_path):
+    for name in ("part-00010.jsonl", "part-00002.jsonl", "notes.txt"):
+        (tmp_path / name).write_text("\n", encoding="utf-8")
+    files = extraction_files([tmp_path / "part-00010.jsonl", tmp_path])
+    assert [p.name for p in files] == ["part-00010.jsonl", "part-00002.jsonl", "part-00010.jsonl"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="empty: no .jsonl files"):
+        extraction_files([tmp_path / "empty"])
