@@ -110,6 +110,10 @@ class Connection:
         """``open_graph`` for these options."""
         return open_graph(self.uri, self.user, self.password, self.database)
 
+    def settings(self) -> Settings:
+        """The connection settings these options name, not connected."""
+        return resolve_settings(self.uri, self.user, self.password, self.database)
+
 
 @dataclass(frozen=True)
 class ProjectionOptions:
@@ -324,21 +328,32 @@ def extract_command(
     model: ModelOpt = DEFAULT_MODEL,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Texts per spaCy batch.")] = 32,
     workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes.")] = 1,
+    cluster: Annotated[
+        Optional[str],
+        typer.Option("--cluster", help="Run on a Dask cluster: a scheduler address, or local[:N] for a "
+                     "local cluster of N worker processes. --out is then a directory of JSONL shards."),
+    ] = None,
 ) -> None:
     """Extract entities and relations from articles as JSON Lines, one object per article."""
     from eikg.ingest.pipeline import write_extractions
     from eikg.ingest.sources import count_articles
 
+    if cluster is not None and not out:
+        fail("--cluster writes shards into a directory: give it with --out DIR")
     try:
         with progress_bar("extracting", count_articles(paths)) as advance:
-            summary = write_extractions(
-                paths, out, model=model, batch_size=batch_size, workers=workers,
-                on_problem=_warn, on_article=lambda _: advance(1),
-            )
+            options = dict(model=model, batch_size=batch_size, on_problem=_warn, on_article=lambda _: advance(1))
+            if cluster is not None:
+                from eikg.ingest.distributed import extract_on_cluster
+
+                summary = extract_on_cluster(paths, out, cluster, **options)
+            else:
+                summary = write_extractions(paths, out, workers=workers, **options)
     except EikgError as err:
         fail(str(err))
     typer.echo(
-        f"extracted {summary.articles} articles, skipped {summary.skipped}: "
+        f"extracted {summary.articles} articles{f' on {cluster} into {out}' if cluster else ''}, "
+        f"skipped {summary.skipped}: "
         f"{summary.entities} entities, {summary.relations} relations",
         err=True,
     )
@@ -426,8 +441,15 @@ ThresholdOpt = Annotated[
 
 @command(app, "load")
 def load_command(
-    files: Annotated[list[str], typer.Argument(help="`eikg extract` output (JSON Lines).")],
+    files: Annotated[
+        list[str], typer.Argument(help="`eikg extract` output (JSON Lines files, or directories of shards).")
+    ],
     force: ForceOpt = False,
+    bulk: Annotated[
+        bool,
+        typer.Option("--bulk", help="First load into the empty database of the local server with "
+                     "Neo4j's importer (the server is stopped and started again)."),
+    ] = False,
     merges: MergesOpt = MERGES,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Relations per transaction.")
@@ -441,6 +463,16 @@ def load_command(
         job = LoadJob.read(files, merges)
     except EikgError as err:
         fail(str(err))
+    if bulk:
+        try:
+            with progress_bar("loading", job.articles) as advance:
+                report = job.run_bulk(conn.settings(), progress=advance, warn=_warn)
+        except EikgError as err:
+            fail(str(err))
+        except (DriverError, Neo4jError) as err:
+            fail(describe_error(err, conn.settings()))
+        typer.echo(str(report), err=True)
+        return
     with conn.open() as (driver, settings), progress_bar("loading", job.articles) as advance:
         report = job.run(driver, database=settings.database, force=force, batch_size=batch_size,
                          progress=advance, warn=_warn)

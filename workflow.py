@@ -18,13 +18,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import neo4j
 
 from eikg.errors import InputError
+from eikg.graph.connection import Settings
 from eikg.graph.decisions import MERGES_FILE, load_redirects
 from eikg.graph.loader import BATCH_SIZE, LoadSummary, Redirect, Warn, load
+from eikg.ingest.shards import extraction_files
 from eikg.records import DEFAULT_MIN_CONFIDENCE, Extraction, at_confidence, from_json, jsonl_lines
+
+if TYPE_CHECKING:
+    from eikg.graph.bulk import BulkSummary
 
 
 def _ignore(message: str) -> None:
@@ -103,13 +109,27 @@ def ingest(
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What one ``LoadJob.run`` did: the loader's summary and the lines it could not use."""
+    """What one ``LoadJob.run`` (or ``run_bulk``) did: the loader's summary and the
+    lines it could not use."""
 
-    summary: LoadSummary
+    summary: LoadSummary | BulkSummary
     bad_rows: int
 
     def __str__(self) -> str:
         return f"{self.summary}; bad rows {self.bad_rows}"
+
+
+class _BadRows:
+    """A ``warn`` callback that counts the lines and items left out, passing each on."""
+
+    def __init__(self, warn: Callable[[str], None] | None) -> None:
+        self.warn = warn
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.warn is not None:
+            self.warn(message)
 
 
 @dataclass(frozen=True)
@@ -122,8 +142,11 @@ class LoadJob:
 
     @classmethod
     def read(cls, files: Iterable[str], merges: Path | str = MERGES_FILE) -> LoadJob:
-        """Count the files' articles and read ``merges``; InputError names a file it cannot read."""
-        files = tuple(files)
+        """Count the files' articles and read ``merges``; InputError names a file it cannot read.
+
+        A directory stands for its ``*.jsonl`` files in name order (the shards of
+        ``eikg extract --cluster``)."""
+        files = tuple(str(f) for f in extraction_files(files))
         try:
             articles = sum(
                 1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
@@ -144,17 +167,26 @@ class LoadJob:
         warn: Callable[[str], None] | None = None,
     ) -> LoadReport:
         """Load every article of the files; ``warn`` gets one line per line or item left out."""
-        bad = 0
-
-        def bad_row(message: str) -> None:
-            nonlocal bad
-            bad += 1
-            if warn is not None:
-                warn(message)
-
-        items = chain.from_iterable(read_extractions(f, bad_row) for f in self.files)
+        counter = _BadRows(warn)
+        items = chain.from_iterable(read_extractions(f, counter) for f in self.files)
         summary = load(
             driver, items, database=database, force=force, redirects=self.redirects,
-            batch_size=batch_size, progress=progress, warn=bad_row,
+            batch_size=batch_size, progress=progress, warn=counter,
         )
-        return LoadReport(summary, bad)
+        return LoadReport(summary, counter.count)
+
+    def run_bulk(
+        self,
+        settings: Settings,
+        *,
+        progress: Callable[[int], None] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> LoadReport:
+        """A first load of the files into the empty database of the local server
+        through Neo4j's importer (:func:`eikg.graph.bulk.bulk_load`)."""
+        from eikg.graph.bulk import bulk_load
+
+        counter = _BadRows(warn)
+        items = chain.from_iterable(read_extractions(f, counter) for f in self.files)
+        summary = bulk_load(items, settings, redirects=self.redirects, progress=progress, warn=counter)
+        return LoadReport(summary, counter.count)

@@ -31,6 +31,8 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 
 from eikg.graph.connection import connect, resolve_settings
@@ -100,6 +102,11 @@ WEIGHTS = {
 
 def synthetic_corpus(articles: int, per_article: int, seed: int = 7) -> list[Extraction]:
     """Articles naming entities from a shared pool (popular ones often), with relations."""
+    return list(iter_synthetic_corpus(articles, per_article, seed))
+
+
+def iter_synthetic_corpus(articles: int | None, per_article: int, seed: int = 7) -> Iterator[Extraction]:
+    """``synthetic_corpus`` one article at a time (``articles`` None: without end)."""
     rng = random.Random(seed)
     types = list(WEIGHTS)
     weights = [WEIGHTS[t] for t in types]
@@ -110,8 +117,7 @@ def synthetic_corpus(articles: int, per_article: int, seed: int = 7) -> list[Ext
             return rng.randrange(POOL[etype])
         return int(POOL[etype] * rng.random() ** 2)
 
-    out = []
-    for a in range(articles):
+    for a in range(articles) if articles is not None else count():
         published = f"20{20 + a % 6}-{1 + a % 12:02d}-{1 + a % 28:02d}"
         entities: dict[tuple[EntityType, int], Entity] = {}
 
@@ -156,8 +162,7 @@ def synthetic_corpus(articles: int, per_article: int, seed: int = 7) -> list[Ext
             published=published,
             publisher="Benchmark Daily",
         )
-        out.append(Extraction(article, tuple(entities.values()), tuple(relations)))
-    return out
+        yield Extraction(article, tuple(entities.values()), tuple(relations))
 
 
 def server_cpu(settings) -> float | None:

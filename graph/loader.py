@@ -110,7 +110,7 @@ def fallback_key(type_: str, name: str) -> str:
 
 
 @dataclass
-class _ArticlePlan:
+class ArticlePlan:
     id: str
     content_hash: str
     article_row: dict[str, Any]
@@ -120,7 +120,7 @@ class _ArticlePlan:
 
 
 @dataclass(frozen=True)
-class _Names:
+class PlanNames:
     """Plain-string lookups derived once from the vocabulary (the planner's hot loop)."""
 
     labels: dict[str, tuple[str, ...]]  # EntityType value -> labels
@@ -129,7 +129,7 @@ class _Names:
     located_in: str
 
     @classmethod
-    def of(cls, vocab: Vocabulary) -> _Names:
+    def of(cls, vocab: Vocabulary) -> PlanNames:
         return cls(
             labels={t.value: labels for t, labels in vocab.entity_labels.items()},
             rel_types=dict(vocab.relationship_types),
@@ -138,12 +138,12 @@ class _Names:
         )
 
 
-def _plan_article(
+def plan_article(
     ex: Extraction,
-    names: _Names,
+    names: PlanNames,
     redirects: Mapping[str, Redirect],
     warn: Warn,
-) -> _ArticlePlan:
+) -> ArticlePlan:
     """The statement rows of one article: an entity row (with its MENTIONS) per key,
     a relationship row per extracted relation. Repeats across articles are left to
     MERGE, which adds an article's sources and evidence once."""
@@ -151,7 +151,7 @@ def _plan_article(
     relationships, located, count = _relationship_rows(ex, names, local, warn)
     _add_event_places(ex, names, local, located, relationships)
     content_hash = ex.content_hash
-    return _ArticlePlan(
+    return ArticlePlan(
         ex.article.id, content_hash, _article_row(ex, content_hash, rows), rows, relationships, count
     )
 
@@ -185,7 +185,7 @@ def _entity_rows(
 
 
 def _relationship_rows(
-    ex: Extraction, names: _Names, local: Mapping[str, str], warn: Warn
+    ex: Extraction, names: PlanNames, local: Mapping[str, str], warn: Warn
 ) -> tuple[dict[str, list[dict[str, Any]]], set[tuple[str, str]], int]:
     """(relationship type -> rows, the LOCATED_IN pairs among them, relations counted):
     one row per article and relationship; a relation naming an entity the article
@@ -220,7 +220,7 @@ def _relationship_rows(
 
 def _add_event_places(
     ex: Extraction,
-    names: _Names,
+    names: PlanNames,
     local: Mapping[str, str],
     located: set[tuple[str, str]],
     relationships: dict[str, list[dict[str, Any]]],
@@ -284,7 +284,7 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _combine(plans: list[_ArticlePlan], names: _Names) -> dict[str, Any]:
+def _combine(plans: list[ArticlePlan], names: PlanNames) -> dict[str, Any]:
     """The rows of several articles as one set of statement parameters: one entity
     row per key (so no statement reads what another of its rows wrote)."""
     merged: dict[str, dict[str, Any]] = {}
@@ -307,8 +307,8 @@ def _combine(plans: list[_ArticlePlan], names: _Names) -> dict[str, Any]:
             if any(f not in have["forms"] for f in row["forms"]):
                 have["forms"] = _unique(have["forms"] + row["forms"])
             have["date"] = have["date"] or row["date"]
-            have["firstSeen"] = _earliest(have["firstSeen"], published)
-            have["lastSeen"] = _latest(have["lastSeen"], published)
+            have["firstSeen"] = earliest(have["firstSeen"], published)
+            have["lastSeen"] = latest(have["lastSeen"], published)
         for rt, rows in p.relationships.items():
             relationships.setdefault(rt, []).extend(rows)
     entities: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -360,23 +360,25 @@ class _Written:
             forms, first, last, dated = self.state.get(row["key"], (frozenset(), None, None, False))
             self.state[row["key"]] = (
                 forms.union(row["forms"]),
-                _earliest(first, row["firstSeen"]),
-                _latest(last, row["lastSeen"]),
+                earliest(first, row["firstSeen"]),
+                latest(last, row["lastSeen"]),
                 dated or row["date"] is not None,
             )
 
 
-def _earliest(a: str | None, b: str | None) -> str | None:
+def earliest(a: str | None, b: str | None) -> str | None:
+    """The earlier of two ISO dates, either of which may be missing."""
     return b if a is None or (b is not None and b < a) else a
 
 
-def _latest(a: str | None, b: str | None) -> str | None:
+def latest(a: str | None, b: str | None) -> str | None:
+    """The later of two ISO dates, either of which may be missing."""
     return b if a is None or (b is not None and b > a) else a
 
 
 def _write_batch(
     tx: neo4j.ManagedTransaction,
-    plans: list[_ArticlePlan],
+    plans: list[ArticlePlan],
     rows: dict[str, Any],
     vocab: Vocabulary,
     force: bool,
@@ -412,7 +414,7 @@ def _write_batch(
         moves.add_records(run(statement("remove_relationship_sources"), ids=result.replaced))
         run(statement("remove_mentions"), ids=result.replaced)
     if len(todo) < len(plans):  # some were skipped: rows of the others only
-        rows = _combine(todo, _Names.of(vocab))
+        rows = _combine(todo, PlanNames.of(vocab))
     for labels, entity_rows in rows["entities"].items():
         if not result.replaced:
             entity_rows = [row for row in entity_rows if not written.adds_nothing(row)]
@@ -448,7 +450,7 @@ def load(
     (the article's ``source``, else its id, first).
     """
     vocab = vocabulary()
-    names = _Names.of(vocab)
+    names = PlanNames.of(vocab)
     redirects = redirects or {}
     ensure_schema(driver, database)
     rebuilt = ensure_timeline(driver, database)
@@ -481,18 +483,18 @@ def load(
 
 def _batches(
     extractions: Iterable[Extraction],
-    names: _Names,
+    names: PlanNames,
     redirects: Mapping[str, Redirect],
     warn: Warn,
     batch_size: int,
-) -> Iterator[tuple[list[_ArticlePlan], dict[str, Any]]]:
+) -> Iterator[tuple[list[ArticlePlan], dict[str, Any]]]:
     """The planned articles in batches of about ``batch_size`` relations, each with
     the statement rows of all its articles (what is written when none is skipped)."""
-    plans: list[_ArticlePlan] = []
+    plans: list[ArticlePlan] = []
     ids: set[str] = set()
     size = 0
     for ex in extractions:
-        plan = _plan_article(ex, names, redirects, warn)
+        plan = plan_article(ex, names, redirects, warn)
         if plan.id in ids:  # a second version of an article in one batch: the first goes first
             yield plans, _combine(plans, names)
             plans, ids, size = [], set(), 0

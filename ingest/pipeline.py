@@ -89,10 +89,24 @@ def extract(
     canonical keys across calls (a fresh one by default). ``on_notice`` hears
     of each article that had to be split, in one line naming its source.
     """
-    if nlp is None:
-        nlp = build_pipeline(model)
     if resolver is None:
         resolver = Resolver()
+    drafted = draft_articles(
+        articles, nlp if nlp is not None else build_pipeline(model),
+        batch_size=batch_size, workers=workers, max_length=max_length, on_notice=on_notice,
+    )
+    for article, drafts in drafted:
+        yield drafts.finish(article, resolver)
+
+
+def draft_articles(
+    articles: Iterable[Article], nlp: Language, *, batch_size: int = 32, workers: int = 1,
+    max_length: int | None = None, on_notice: Callable[[str], None] | None = None,
+) -> Iterator[tuple[Article, _Merger]]:
+    """``extract`` up to cross-article keys: each article with its merged drafts, in
+    input order. ``drafts.finish(article, resolver)`` is its Extraction; the drafts
+    depend on the article alone, so they can be made anywhere (``ingest/distributed.py``)
+    and finished in input order by one resolver."""
     limit = max_length or min(nlp.max_length, CHUNK_CHARS)
     pending: dict[int, _Pending] = {}
 
@@ -127,7 +141,7 @@ def extract(
         state.remaining -= 1
         if state.remaining == 0:
             del pending[seq]
-            yield state.merger.finish(state.article, resolver)
+            yield state.article, state.merger
 
 
 def _batches(
@@ -156,6 +170,13 @@ class ExtractSummary:
     skipped: int = 0  # files or JSONL lines that could not be read
     entities: int = 0
     relations: int = 0
+
+    def write(self, out: TextIO, ex: Extraction) -> None:
+        """Write ``ex`` to ``out`` as one JSON line, and count it."""
+        out.write(json.dumps(to_json(ex), ensure_ascii=False) + "\n")
+        self.articles += 1
+        self.entities += len(ex.entities)
+        self.relations += len(ex.relations)
 
 
 def extract_files(
@@ -187,10 +208,7 @@ def extract_files(
     for ex in extract(
         articles, nlp, batch_size=batch_size, workers=workers, model=model, on_notice=on_problem
     ):
-        out.write(json.dumps(to_json(ex), ensure_ascii=False) + "\n")
-        summary.articles += 1
-        summary.entities += len(ex.entities)
-        summary.relations += len(ex.relations)
+        summary.write(out, ex)
         if on_article is not None:
             on_article(ex)
     return summary
