@@ -91,6 +91,12 @@ def span_features(view: _DocView, start: int, end: int) -> list[str]:
     if hit is not None and label:
         f.append(f"rule={hit[0]}|ner={label}")
     head = lx.HEAD_TYPES.get(lower[last])
+    if head is None:
+        # "University of X": the head word is the last before the first preposition
+        for i in range(first + 1, last):
+            if lower[i] in ("of", "for", "at", "in", "on"):
+                head = lx.HEAD_TYPES.get(lower[i - 1])
+                break
     f.append(f"head={head.value if head else 'none'}")
     if hit is not None:
         f.append(f"head={head.value if head else 'none'}|rule={hit[0]}")
