@@ -464,13 +464,14 @@ def load_command(
     except EikgError as err:
         fail(str(err))
     if bulk:
+        settings = conn.settings()
         try:
             with progress_bar("loading", job.articles) as advance:
-                report = job.run_bulk(conn.settings(), progress=advance, warn=_warn)
+                report = job.run_bulk(settings, progress=advance, warn=_warn)
         except EikgError as err:
             fail(str(err))
         except (DriverError, Neo4jError) as err:
-            fail(describe_error(err, conn.settings()))
+            fail(describe_error(err, settings))
         typer.echo(str(report), err=True)
         return
     with conn.open() as (driver, settings), progress_bar("loading", job.articles) as advance:
@@ -860,7 +861,7 @@ def export_rdf_command(
     """The whole graph as RDF under ontology.ttl, with provenance (named graphs in trig/nquads/json-ld).
 
     A file name ending in .gz is written gzip-compressed."""
-    from eikg.graph.rdf_export import export_rdf, format_for
+    from eikg.graph.rdf_export import DATASET_FORMATS, export_rdf, format_for
 
     if path and out and path != out:
         fail(f"two files given ({path} and --out {out}); give one")
@@ -873,7 +874,7 @@ def export_rdf_command(
         fail(str(err))
     with conn.open() as (driver, settings):
         n = export_rdf(driver, Path(out), fmt, database=settings.database, with_ontology=with_ontology)
-    typer.echo(f"wrote {n} {'quads' if fmt in ('trig', 'nquads', 'json-ld') else 'triples'} to {out}", err=True)
+    typer.echo(f"wrote {n} {'quads' if fmt in DATASET_FORMATS else 'triples'} to {out}", err=True)
 
 
 def _graph_export(fmt: str, doc: str) -> None:

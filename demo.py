@@ -12,7 +12,7 @@ everything ``map-all.html``, ``graph.ttl`` and the partnership report
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import neo4j
@@ -52,9 +52,9 @@ class DemoResult:
     rdf_path: Path
     rdf_triples: int
     report_path: Path
-    warnings: list[str] = field(default_factory=list)
-    map_all: MapSummary | None = None
-    report: Report | None = None
+    warnings: list[str]
+    map_all: MapSummary
+    report: Report
 
     def entity_counts(self) -> dict[str, int]:
         """Entities per type, from the label counts and the ontology's labels.
@@ -94,11 +94,11 @@ class DemoResult:
             _indent(render(self.brokers.columns, self.brokers.rows)),
             "",
             f"map:    {self.map.path} (partnerships: {self.map.nodes} organisations, {self.map.edges} ties)",
-            *([f"        {self.map_all.path} (everything: {self.map_all.nodes} nodes, "
-               f"{self.map_all.edges} relationships)"] if self.map_all else []),
+            f"        {self.map_all.path} (everything: {self.map_all.nodes} nodes, "
+            f"{self.map_all.edges} relationships)",
             f"rdf:    {self.rdf_path} ({self.rdf_triples} triples)",
             f"report: {self.report_path} and {self.report_path.with_suffix('.html')}"
-            + (f" ({len(self.report.partnerships)} partnerships)" if self.report else ""),
+            f" ({len(self.report.partnerships)} partnerships)",
         ]
         return "\n".join(lines)
 

@@ -25,7 +25,7 @@ import neo4j
 from eikg.errors import InputError
 from eikg.graph.connection import Settings
 from eikg.graph.decisions import MERGES_FILE, load_redirects
-from eikg.graph.loader import BATCH_SIZE, LoadSummary, Redirect, Warn, load
+from eikg.graph.loader import BATCH_SIZE, LoadSummary, Redirect, Warn, ignore, load
 from eikg.ingest.shards import extraction_files
 from eikg.records import DEFAULT_MIN_CONFIDENCE, Extraction, at_confidence, from_json, jsonl_lines
 
@@ -33,11 +33,7 @@ if TYPE_CHECKING:
     from eikg.graph.bulk import BulkSummary
 
 
-def _ignore(message: str) -> None:
-    pass
-
-
-def read_extractions(path: Path | str, warn: Warn = _ignore) -> Iterator[Extraction]:
+def read_extractions(path: Path | str, warn: Warn = ignore) -> Iterator[Extraction]:
     """Stream the articles of an ``eikg extract`` JSON Lines file as Extractions.
 
     Each keeps the ``content_hash`` its line records (a line without one is told
@@ -73,7 +69,7 @@ def ingest(
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
-    warn: Warn = _ignore,
+    warn: Warn = ignore,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> LoadSummary:
     """Read the articles in ``paths``, extract them with spaCy and load the result.
@@ -119,6 +115,12 @@ class LoadReport:
         return f"{self.summary}; bad rows {self.bad_rows}"
 
 
+def _count_lines(path: str) -> int:
+    """Non-blank lines of a file: one article each (undecodable bytes still count)."""
+    with Path(path).open(encoding="utf-8", errors="replace") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
 class _BadRows:
     """A ``warn`` callback that counts the lines and items left out, passing each on."""
 
@@ -148,13 +150,10 @@ class LoadJob:
         ``eikg extract --cluster``)."""
         files = tuple(str(f) for f in extraction_files(files))
         try:
-            articles = sum(
-                1 for f in files for line in Path(f).open(encoding="utf-8", errors="replace") if line.strip()
-            )
-            redirects = load_redirects(merges)
+            articles = sum(_count_lines(f) for f in files)
         except OSError as err:
             raise InputError(f"{err.filename}: cannot read: {err.strerror}") from None
-        return cls(files, articles, redirects)
+        return cls(files, articles, load_redirects(merges))
 
     def run(
         self,

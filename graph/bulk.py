@@ -57,6 +57,7 @@ from eikg.graph.loader import (
     PlanNames,
     Warn,
     earliest,
+    ignore,
     latest,
     plan_article,
 )
@@ -77,10 +78,6 @@ CHUNK = 20000
 IMPORTER_HEAP = "1g"
 OFF_HEAP = "2g"
 IMPORTER_CLASS = "org.neo4j.cli.AdminTool"
-
-
-def _ignore(message: str) -> None:
-    """Drop a message (the default ``warn`` and ``notify``)."""
 
 
 @dataclass
@@ -192,7 +189,7 @@ def write_import_files(
     *,
     redirects: Mapping[str, Redirect] | None = None,
     evidence_cap: int = EVIDENCE_CAP,
-    warn: Warn = _ignore,
+    warn: Warn = ignore,
     progress: Callable[[int], None] | None = None,
     summary: BulkSummary | None = None,
 ) -> ImportFiles:
@@ -327,9 +324,6 @@ def _fold(
             multiline.append(rel_file.path)
     timeline = _write_timeline(db, directory, summary)
     nodes.append(timeline)
-    db.commit()
-    db.execute("DROP TABLE entity_rows")
-    db.execute("DROP TABLE rel_rows")
     db.commit()
     db.close()
     return ImportFiles(nodes, relationships, multiline, spill_path)
@@ -540,8 +534,7 @@ def refuse_remote(settings: Settings) -> None:
 
 
 def check_target(driver: neo4j.Driver, settings: Settings) -> None:
-    """Refuse a remote server or a database that holds anything (one line, naming `eikg load`)."""
-    refuse_remote(settings)
+    """Refuse a database that holds anything (one line, naming `eikg load`)."""
     records, _, _ = driver.execute_query(statement("count_nodes"), database_=settings.database)
     if records[0]["n"]:
         raise InputError(
@@ -557,8 +550,8 @@ def bulk_load(
     redirects: Mapping[str, Redirect] | None = None,
     evidence_cap: int = EVIDENCE_CAP,
     progress: Callable[[int], None] | None = None,
-    warn: Warn = _ignore,
-    notify: Callable[[str], None] = _ignore,
+    warn: Warn = ignore,
+    notify: Callable[[str], None] = ignore,
 ) -> BulkSummary:
     """Load ``items`` into the empty database of the local server through the importer.
 

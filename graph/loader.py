@@ -62,8 +62,8 @@ BATCH_SIZE = 20000
 Warn = Callable[[str], None]
 
 
-def _ignore(message: str) -> None:
-    pass
+def ignore(message: str) -> None:
+    """A ``warn`` that drops the message (the default wherever one is optional)."""
 
 
 @dataclass(frozen=True)
@@ -440,7 +440,7 @@ def load(
     batch_size: int = BATCH_SIZE,
     evidence_cap: int = EVIDENCE_CAP,
     progress: Callable[[int], None] | None = None,
-    warn: Warn = _ignore,
+    warn: Warn = ignore,
 ) -> LoadSummary:
     """Load extractions into the graph; returns what was loaded, skipped and created.
 
@@ -573,7 +573,7 @@ def stored_extractions(
         records = session.execute_read(lambda tx: list(tx.run(query, **params)))
     out = []
     for rec in records:
-        ex = from_json(json.loads(unpack_extraction(rec["extraction"])), on_problem=_ignore)
+        ex = from_json(json.loads(unpack_extraction(rec["extraction"])), on_problem=ignore)
         article = replace(ex.article, source=f"article {rec['id']}", text_hash=rec["contentHash"])
         out.append(replace(ex, article=article))
     return out

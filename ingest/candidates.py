@@ -42,6 +42,7 @@ _CUT_PREPS = frozenset({"for", "in", "at", "on", "with", "to", "from", "by", "be
 _TRAILING = frozenset({"'s", "’s", ",", ".", ":", ";", "-", "–", "—", "(", ")", '"', "'", "“", "”"})
 #: Legal-form words a comma may precede inside one company name ("Co., Ltd.").
 _LEGAL = frozenset({"ltd", "ltd.", "limited", "inc", "inc.", "llc", "plc", "co.ltd", "co.,ltd"})
+_LEGAL_ABBREVIATED = _LEGAL | {"co"}  # a legal form its full stop may follow
 _EXTEND = frozenset({"of", "for", "on", "between"})
 _SHORT_RUN = 8  # runs up to this many tokens give all their prefixes and suffixes
 
@@ -80,7 +81,7 @@ def candidate_spans(doc: Doc, max_tokens: int = 40) -> set[tuple[int, int]]:
             span = _trim(doc, vs, ve)
             if span is not None and span[1] - span[0] <= max_tokens:
                 out.add(span)
-                if span[1] < len(doc) and doc[span[1]].text == "." and doc[span[1] - 1].lower_ in _LEGAL | {"co"}:
+                if span[1] < len(doc) and doc[span[1]].text == "." and doc[span[1] - 1].lower_ in _LEGAL_ABBREVIATED:
                     out.add((span[0], span[1] + 1))  # "Co., LTD." keeps its full stop
     return out
 

@@ -36,7 +36,7 @@ from eikg.errors import InputError
 from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.pipeline import ExtractSummary, build_pipeline, draft_articles
 from eikg.ingest.resolve import Resolver
-from eikg.ingest.shards import shard_name
+from eikg.ingest.shards import SHARD_PATTERN, shard_name
 from eikg.ingest.sources import read_articles
 from eikg.records import Article, Extraction
 
@@ -150,7 +150,7 @@ def extract_distributed(
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a directory with --cluster")
     out.mkdir(parents=True, exist_ok=True)
-    stale = sorted(out.glob("part-*.jsonl"))
+    stale = sorted(out.glob(SHARD_PATTERN))
     if stale:
         raise InputError(f"{out}: already holds shards ({stale[0].name}, ...); choose an empty directory")
     summary = ExtractSummary()

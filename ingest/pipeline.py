@@ -46,11 +46,6 @@ from eikg.records import (
     to_json,
 )
 
-if not Doc.has_extension("eikg_publisher"):
-    # The publisher's name, for components that resolve "our school".
-    Doc.set_extension("eikg_publisher", default=None)
-
-
 #: Longest text handed to spaCy at once, in characters. The statistical model's
 #: working memory grows with the text it holds (about 2.7 MB per 1,000
 #: characters for en_core_web_sm), so a 1 MB article in one piece peaks near

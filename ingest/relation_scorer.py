@@ -28,7 +28,7 @@ so scoring needs no scikit-learn and nothing is unpickled.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,11 +166,13 @@ def candidates(
                     if rtype is _SYMMETRIC and b.ent.id < a.ent.id:
                         continue
                     key = _key(a.ent.id, rtype, b.ent.id)
+                    if not pairs and key not in rule_of:
+                        continue  # only the rules' proposals are scored: no features for the rest
                     feats = _pair_features(doc, rtype, a, b, orgs)
                     old = out.get(key)
                     if old is None or len(feats) > len(old.features):
                         out[key] = Candidate(a.ent.id, rtype, b.ent.id, (sent.start_char, sent.end_char), feats)
-    _cross_sentence(doc, drafts, named, sent_of, sents, out)
+    _cross_sentence(doc, drafts, named, sent_of, sents, out, None if pairs else rule_of)
     for key, r in rule_of.items():
         if key not in out:
             h, t = by_id.get(r.head), by_id.get(r.tail)
@@ -178,8 +180,6 @@ def candidates(
                 continue
             out[key] = Candidate(r.head, r.type, r.tail, r.sentence,
                                  [f"r={r.type.value}|far", f"r={r.type.value}|ht={h.type.value}>{t.type.value}"])
-    if not pairs:
-        out = {key: c for key, c in out.items() if key in rule_of}
     for key, c in out.items():
         rt = c.type.value
         c.rule = rule_of.get(key)
@@ -199,10 +199,10 @@ _TO_EVENT = (RelationType.PARTICIPATED_IN, RelationType.ORGANIZED)
 
 
 def _cross_sentence(doc: Doc, drafts: list[EntityDraft], named: list[list[_Named]], sent_of: dict,
-                    sents: list[Span], out: dict) -> None:
+                    sents: list[Span], out: dict, only: Container | None = None) -> None:
     """Candidates whose ends never share a sentence: a person or organisation and
     an event of the article (attendee lists, "the ceremony" named lines before),
-    an event and a place."""
+    an event and a place; with ``only``, just the keys it holds."""
     where: dict[str, list[int]] = {}
     for k, names in enumerate(named):
         for n in names:
@@ -221,7 +221,7 @@ def _cross_sentence(doc: Doc, drafts: list[EntityDraft], named: list[list[_Named
                 pairs.append((ev, RelationType.LOCATED_IN, d))
             for h, rtype, t in pairs:
                 key = _key(h.id, rtype, t.id)
-                if key in out or not types_fit(rtype, h.type, t.type):
+                if key in out or (only is not None and key not in only) or not types_fit(rtype, h.type, t.type):
                     continue
                 rt = rtype.value
                 k = where[d.id][0]

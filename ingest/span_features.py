@@ -34,7 +34,6 @@ _LEGAL = frozenset({"co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp"
                     "llc", "plc", "gmbh", "group", "company"})
 
 
-_CONTEXT_TITLES = lx.TITLE_WORDS
 
 
 class _DocView:
@@ -108,7 +107,7 @@ def span_features(view: _DocView, start: int, end: int) -> list[str]:
             f.append(f"has={t.value}")
         if low in _LEGAL:
             f.append("legal")
-        if low in _CONTEXT_TITLES:
+        if low in lx.TITLE_WORDS:
             f.append("has_title_word")
         if text[i][:1].islower() and low not in lx.CONNECTORS and view.alpha[i]:
             f.append("lower_word")
@@ -124,9 +123,9 @@ def span_features(view: _DocView, start: int, end: int) -> list[str]:
     nxt = end if end < view.n else None
     f.append(f"prev={lower[prev] if prev is not None else '<s>'}")
     f.append(f"next={lower[nxt] if nxt is not None else '</s>'}")
-    if prev is not None and lower[prev] in _CONTEXT_TITLES:
+    if prev is not None and lower[prev] in lx.TITLE_WORDS:
         f.append("prev_title")
-    if nxt is not None and lower[nxt] in _CONTEXT_TITLES:
+    if nxt is not None and lower[nxt] in lx.TITLE_WORDS:
         f.append("next_title")
     if nxt is not None and text[nxt] == "(":
         f.append("next_paren")

@@ -19,18 +19,16 @@ highest of its names'.
 
 from __future__ import annotations
 
-import re
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from eikg.ingest.components import Mention
+from eikg.ingest.components.mentions import _ACRONYM
 from eikg.ingest.training.gold import SPANS_KEY
 from eikg.ingest import lexicon as lx
 from eikg.records import ORGANIZATION_TYPES, EntityType
-
-_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}$")
 
 
 @Language.factory("eikg_span_types", default_config={"threshold": 0.0})

@@ -27,6 +27,8 @@ from eikg.errors import QueryError
 from eikg.records import ORGANIZATION_TYPES
 
 ORG_TYPES = frozenset(t.value for t in ORGANIZATION_TYPES)
+#: The same, sorted: a projection's node types.
+ORG_TYPE_NAMES = tuple(sorted(ORG_TYPES))
 
 #: Above this many nodes, betweenness is estimated from a sample of sources.
 BETWEENNESS_EXACT_LIMIT = 2000

@@ -117,12 +117,14 @@ def _markdown(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
 
 def markdown_cell(value: Any) -> str:
     """One value as Markdown text that cannot break a table row or add markup
-    (article text is untrusted)."""
+    (article text is untrusted): whitespace runs collapse to one space.
+
+    >>> markdown_cell("a | <b>\\nc")
+    'a \\\\| &lt;b&gt; c'
+    """
     text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _wrap(text: str, width: int | None) -> list[str]:

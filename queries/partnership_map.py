@@ -19,10 +19,10 @@ import neo4j
 import networkx as nx
 
 from eikg.graph.statements import statement
-from eikg.queries import map_html
+from eikg.queries import analysis, map_html
 from eikg.queries.map_query import add_evidence
 from eikg.queries.project import Projection, to_networkx
-from eikg.records import ORGANIZATION_TYPES, RelationType
+from eikg.records import RelationType
 
 VIEWS = ("partnerships", "all")
 RELATIONS = (RelationType.PARTNERS_WITH.value, RelationType.MEMBER_OF.value, RelationType.LEADS.value)
@@ -41,13 +41,13 @@ def partnership_graph(
     """The organisations with a partnership or alliance tie in the window, and how many
     organisations seen in the window were left out for having none."""
     projection = Projection(
-        node_types=tuple(sorted(t.value for t in ORGANIZATION_TYPES)),
+        node_types=analysis.ORG_TYPE_NAMES,
         relation_types=RELATIONS, since=since, until=until,
     )
     graph = to_networkx(driver, projection, database=database)
     graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        seen = session.run(statement("report_summary"), {"since": since, "until": until}).single()
+        seen = session.run(statement("count_organisations"), {"since": since, "until": until}).single()
     return graph, max(seen["organisations"] - graph.number_of_nodes(), 0)
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from eikg.queries.map_html import TYPE_COLORS, UNKNOWN_TYPE_COLOR  # the map's colours, so plot and map agree
+
 if TYPE_CHECKING:
     from eikg.queries.report import Organisation, Report
 
@@ -70,13 +72,11 @@ def partnerships_per_year(timeline: list[tuple[str, dict[str, int]]]) -> bytes:
 
 def top_organisations(top: list[Organisation]) -> bytes:
     """Horizontal bars: the organisations with most partners, most at the top."""
-    colours = {"COLLEGE": "#4e79a7", "ENTERPRISE": "#f28e2b", "ALLIANCE": "#59a14f",
-               "GOVERNMENT": "#b07aa1", "ORGANIZATION": "#76b7b2"}
     fig = Figure(figsize=(8, 0.8 + 0.34 * max(len(top), 1)))
     ax = fig.add_subplot()
     names = [_plain(o.name if len(o.name) <= 48 else o.name[:47] + "…") for o in reversed(top)]
     ax.barh(range(len(top)), [len(o.partners) for o in reversed(top)],
-            color=[colours.get(o.type, "#7f7f7f") for o in reversed(top)])
+            color=[TYPE_COLORS.get(o.type, UNKNOWN_TYPE_COLOR) for o in reversed(top)])
     ax.set_yticks(range(len(top)), labels=names, fontsize=9)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("partners")

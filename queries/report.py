@@ -32,8 +32,9 @@ import neo4j
 from eikg.errors import InputError
 from eikg.graph.statements import statement
 from eikg.queries import analysis, plots
+from eikg.queries.output import render
 from eikg.queries.project import Projection, to_networkx
-from eikg.records import ORGANIZATION_TYPES, EntityType
+from eikg.records import EntityType
 
 FORMATS = ("md", "html")
 #: Organisations listed under "most partners".
@@ -50,7 +51,6 @@ BROKER_MEASURES = {
 }
 
 COLLEGE, ENTERPRISE = EntityType.COLLEGE.value, EntityType.ENTERPRISE.value
-ORGANISATION_TYPES = tuple(sorted(t.value for t in ORGANIZATION_TYPES))
 #: Words of a sentence that states a partnership rather than only naming both sides.
 PARTNERSHIP_CUES = ("agree", "sign", "partner", "cooperat", "joint", "together", "set up", "launch",
                     "build", "built", "establish", "alliance")
@@ -166,7 +166,7 @@ class Report:
         if self.top:
             best = self.top[0]
             lines.append(f"Most partners: {best.name} ({best.type.lower()}, {len(best.partners)}).")
-        brokers = [b for b in self.brokers if b.get("brokered_pairs")]
+        brokers = self.brokers  # read_report keeps only those that broker a pair
         if brokers:
             lines.append(
                 f"{_count(len(brokers), 'organisation')} link colleges with enterprises that have "
@@ -215,7 +215,7 @@ def read_report(
     # Organisations only: a college or enterprise is only ever linked to an organisation by
     # a relation between the two, so the brokered pairs equal those of the whole graph's
     # (eikg analyze brokers), at a fraction of the cost.
-    graph = to_networkx(driver, Projection(node_types=ORGANISATION_TYPES, since=since, until=until),
+    graph = to_networkx(driver, Projection(node_types=analysis.ORG_TYPE_NAMES, since=since, until=until),
                         database=database)
     brokers = [b for b in analysis.brokers(graph, with_betweenness=False) if b["brokered_pairs"] > 0]
     return Report(
@@ -379,17 +379,6 @@ def _title_window(report: Report) -> str:
     return f" ({window})" if window else ""
 
 
-def md_cell(value: Any) -> str:
-    """Text safe in a Markdown table cell: no pipe, newline or HTML tag survives.
-
-    >>> md_cell("a | <b>\\nc")
-    'a \\\\| &lt;b&gt; c'
-    """
-    text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def md_text(text: str) -> str:
     r"""Untrusted text safe in a Markdown paragraph: no HTML tag, emphasis or link survives.
 
@@ -408,13 +397,10 @@ def _md_inline(text: str) -> str:
 
 
 def md_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A Markdown table, or '(none)' when there are no rows."""
+    """A Markdown table (``output.render``'s, cells escaped), or '(none)' when there are no rows."""
     if not rows:
         return "(none)"
-    head = "| " + " | ".join(columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in columns) + "|"
-    body = ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join([head, rule, *body])
+    return render(columns, [dict(zip(columns, row)) for row in rows], "markdown")
 
 
 # --- HTML -------------------------------------------------------------------------------

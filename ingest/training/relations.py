@@ -18,7 +18,6 @@ from typing import Any
 import srsly
 from spacy.language import Language
 
-import eikg.ingest.drafts  # noqa: F401  (registers the Doc extensions)
 from eikg.ingest.relation_scorer import Candidate, candidates
 from eikg.ingest.resolve import normalise_name
 from eikg.records import Article, RelationType
