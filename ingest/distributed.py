@@ -30,6 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin
 
 from eikg.errors import InputError
@@ -44,6 +45,18 @@ from eikg.records import Article, Extraction
 PARTITION_SIZE = 64
 #: Times a partition that failed is run again.
 RETRIES = 3
+#: Dask settings for the workers of a local cluster (a nanny keeps them for the
+#: workers it restarts). Dask's defaults cost spaCy about a fifth of its speed,
+#: measured with benchmarks/scale.py's corpus: the nanny sets glibc's
+#: ``MALLOC_TRIM_THRESHOLD_`` to 64 KiB before spawning a worker, which makes
+#: spaCy's many small allocations return memory to the system again and again
+#: (one process with it set: 3,800 words/s against 4,350 without); and the
+#: statistical profiler samples the worker's thread every 10 ms. ``None`` removes
+#: the variable, so glibc keeps its own adaptive threshold.
+LOCAL_WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 #: Test hook: when this file exists, the first worker to reach the middle of a
 #: partition deletes it and dies, as a killed worker would.
 CRASH_ONCE_ENV = "EIKG_DASK_CRASH_ONCE"
@@ -107,7 +120,7 @@ def open_client(address: str) -> Iterator[Client]:
     with the client) or on the scheduler at ``address``."""
     where, workers = parse_cluster(address)
     if where == "local":
-        with LocalCluster(
+        with dask.config.set(LOCAL_WORKER_CONFIG), LocalCluster(
             n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
             dashboard_address=None, silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:

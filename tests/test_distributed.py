@@ -65,6 +65,19 @@ def test_a_worker_killed_mid_partition_loses_and_repeats_nothing(client, single_
     assert _shard_lines(tmp_path / "out") == single_process
 
 
+def _worker_settings() -> tuple[str | None, bool]:
+    import os
+
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_workers_run_without_dasks_memory_trim_and_profiler(client):
+    # checked after the crash test too (module order): a restarted worker keeps them
+    assert set(client.run(_worker_settings).values()) == {(None, False)}
+
+
 def test_cluster_option_needs_an_output_directory_and_a_valid_address(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(DEV), "--cluster", "local:2"])
     assert result.exit_code == 1
