@@ -386,9 +386,17 @@ def _write_batch(
     written: _Written,
 ) -> _BatchResult:
     result = _BatchResult()
+
+    def run(text: str, **params: Any) -> list[neo4j.Record]:
+        res = tx.run(text, **params)
+        records = list(res)
+        result.counters.append(res.consume().counters)
+        return records
+
     stored = {
         rec["id"]: rec["contentHash"]
-        for rec in tx.run(statement("article_state"), ids=[p.id for p in plans])
+        for rec in run(statement("claim_articles"), ids=sorted({p.id for p in plans}))
+        if not rec["new"]
     }
     todo = []
     for p in plans:
@@ -402,12 +410,6 @@ def _write_batch(
             result.replaced.append(p.id)
     if not todo:  # all skipped (so none replaced)
         return result
-
-    def run(text: str, **params: Any) -> list[neo4j.Record]:
-        res = tx.run(text, **params)
-        records = list(res)
-        result.counters.append(res.consume().counters)
-        return records
 
     moves = Moves()  # relationships created, moved to another year or deleted
     if result.replaced:

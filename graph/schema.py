@@ -6,7 +6,7 @@ label of its domain; every property marked ``eikg:indexedFor eikg:Statement`` a
 range index on each relationship type between entities. The timeline counters
 (:mod:`eikg.graph.timeline`, bookkeeping outside the ontology) get their own
 uniqueness constraint. All are created with ``IF NOT EXISTS``, so
-:func:`ensure_schema` is safe to call before every load.
+:func:`ensure_schema` is safe to call before every load, and by two loads at once.
 """
 
 from __future__ import annotations
@@ -37,9 +37,28 @@ def schema_statements(vocab: Vocabulary | None = None) -> list[str]:
     return out
 
 
+#: What the server says when another session created the same rule between this
+#: statement's ``IF NOT EXISTS`` check and its own creation (two loads starting at once).
+RACED = frozenset({
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+})
+
+
+def _run(tx: neo4j.ManagedTransaction, text: str) -> None:
+    tx.run(text).consume()
+
+
 def ensure_schema(driver: neo4j.Driver, database: str | None = None) -> None:
-    """Create the ontology's constraints and indexes if they do not exist yet."""
+    """Create the ontology's constraints and indexes if they do not exist yet, and
+    wait until they are online. Safe to race: a rule another session created in the
+    meantime is taken as created, a deadlock between two sessions' DDL is retried."""
     with driver.session(database=database) as session:
         for text in schema_statements():
-            session.run(text).consume()
+            try:  # a managed transaction: retried when two sessions' DDL deadlock
+                session.execute_write(_run, text)
+            except neo4j.exceptions.ClientError as err:
+                if err.code not in RACED:
+                    raise
         session.run(statement("await_indexes"), seconds=60).consume()
