@@ -211,6 +211,16 @@ def test_unit_named_without_its_parent_takes_the_type_of_the_organisation_before
     assert ents["Sales Department"].type is EntityType.ENTERPRISE
 
 
+def test_units_listed_before_their_organisation_take_its_type(nlp):
+    ents, _ = entities(
+        nlp,
+        "Fenwick Polytechnic signed an agreement with Harlow Systems Co., Ltd. on May 18. Heads of the "
+        "Finance Department, the Planning Office and the Sales Department of Harlow Systems Co., Ltd. attended.",
+    )
+    assert ents["Finance Department"].type is EntityType.ENTERPRISE
+    assert ents["Planning Office"].type is EntityType.ENTERPRISE
+
+
 def test_a_place_named_without_its_place_word_is_one_place(nlp):
     ents, _ = entities(
         nlp, "The forum was held in Fernvale Province. Schools across Fernvale sent teachers to Hangzhou."

@@ -156,19 +156,25 @@ class EntityResolver:
         return doc
 
     def _type_units(self, doc: Doc, ents: list[_Ent]) -> None:
-        """A unit named without its parent takes the type of the organisation the
-        sentence names before it ("its X Department": the one named last), else
-        of the main college."""
+        """A unit named without its parent takes the type of the organisation a
+        list of units it stands in ends with ("the A Office and B Department of
+        X"), else of the one the sentence names before it ("its X Department":
+        the one named last), else of the main college."""
         order = sorted(
             ((m.start, e) for e in ents for m in e.mentions if e.type in _ORG_LIKE and not e.unit),
             key=lambda x: x[0],
         )
         main = _main_college(ents)
         tk = _tokens(doc)
+        owner = {i: e for e in ents if e.type in _ORG_LIKE for m in e.mentions for i in range(m.start, m.end)}
         for e in ents:
             if not e.unit:
                 continue
             first = min(m.start for m in e.mentions)
+            after = _listed_parent(doc, owner, max(m.end for m in e.mentions if m.start == first))
+            if after is not None:
+                e.type = after.type
+                continue
             sent_start = tk.sent_bounds[tk.sent[first]][0]
             if first > 0 and tk.lower[first - 1] in ("its", "their"):
                 sent_start = 0
@@ -343,6 +349,23 @@ def _top_lines_end(tk: _Tokens, lines: int = 2, limit: int = 60) -> int:
             if seen >= lines:
                 return i
     return tk.n if tk.n < limit else 0
+
+
+def _listed_parent(doc: Doc, owner: dict[int, _Ent], i: int) -> _Ent | None:
+    """The organisation a list of units ends with: "heads of the A Office, B
+    Department and C Section of X" -> X, read from the end ``i`` of one unit."""
+    n = len(doc)
+    while i < n and not doc[i].is_sent_start:
+        low = doc[i].lower_
+        if low == "of" and i + 1 < n:
+            j = i + 1 + (doc[i + 1].lower_ == "the")
+            parent = owner.get(j)
+            return parent if parent is not None and not parent.unit else None
+        if i in owner or low in (",", "and", "&", ";", "the"):
+            i += 1
+            continue
+        return None
+    return None
 
 
 def _main_college(ents: list[_Ent]) -> _Ent | None:
