@@ -131,6 +131,31 @@ def test_titles_listed_before_one_organisation_share_it(nlp):
     assert ("p2", "HOLDS_POSITION", "col") in triples(rels)
 
 
+def test_titled_names_listed_before_one_of_organisation_share_it(nlp):
+    rels = run(
+        nlp,
+        "Party secretary Wu Min, president Gao Yu, vice president Tian Li and Pan Wei of "
+        "Bluefield College attended the ceremony.",
+        ents(COL, ENT, p1=(T.PERSON, ["Wu Min"]), p2=(T.PERSON, ["Gao Yu"]),
+             p3=(T.PERSON, ["Tian Li"]), p4=(T.PERSON, ["Pan Wei"])),
+    )
+    held = {(r.head, r.tail): r for r in rels if r.type is R.HOLDS_POSITION}
+    for person in ("p1", "p2", "p3", "p4"):  # from the sentence, not the article's fallback
+        assert held[(person, "col")].rule == "positions"
+    assert titles(rels)[("p2", "col")] == "president"
+
+
+def test_a_titled_name_before_a_verb_keeps_its_own_organisation(nlp):
+    rels = run(
+        nlp,
+        "President Wu Min welcomed Gao Yu of Apex Robotics Group to Bluefield College.",
+        ents(COL, ENT, p1=(T.PERSON, ["Wu Min"]), p2=(T.PERSON, ["Gao Yu"])),
+    )
+    held = {(r.head, r.tail): r for r in rels if r.type is R.HOLDS_POSITION}
+    assert held[("p2", "ent")].rule == "positions"
+    assert ("p1", "ent") not in held or held[("p1", "ent")].rule == "fallback_positions"
+
+
 def test_title_at_the_most_specific_unit_and_its_parent(nlp):
     rels = run(
         nlp,

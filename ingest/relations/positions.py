@@ -33,6 +33,8 @@ class PositionRules(DocState):
             via_right = False
             if org is None:
                 org = self._after_prep(p, sent)
+                # "Dean A, Vice Dean B and C of X": titled names listed before "C of X" share it
+                via_right = org is not None
             if org is None or title is None:
                 r_title, r_org, closed = self._right_appositive(p, sent)
                 if r_org is not None and (org is None or (title is None and r_title is not None)):
