@@ -14,11 +14,14 @@ loader (:func:`eikg.graph.loader.load`) nothing but
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 
@@ -30,7 +33,7 @@ from eikg.ingest.shards import extraction_files
 from eikg.records import DEFAULT_MIN_CONFIDENCE, Extraction, at_confidence, from_json, jsonl_lines
 
 if TYPE_CHECKING:
-    from eikg.graph.bulk import BulkSummary
+    from eikg.graph.bulk import BulkSummary, PlannedArticle
 
 
 def read_extractions(path: Path | str, warn: Warn = ignore) -> Iterator[Extraction]:
@@ -42,20 +45,27 @@ def read_extractions(path: Path | str, warn: Warn = ignore) -> Iterator[Extracti
     that cannot be decoded, gets one ``warn`` naming ``file:line`` and is left out.
     """
     for n, line in jsonl_lines(path):
-        where = f"{path}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            warn(f"{where}: malformed JSON: {err.msg} (column {err.colno})")
-            continue
-        if not isinstance(obj, dict):
-            warn(f"{where}: expected a JSON object, got {type(obj).__name__}")
-            continue
-        if not isinstance(obj.get("id"), (str, int)) or str(obj["id"]) == "":
-            warn(f"{where}: no article id")
-            continue
-        ex = from_json(obj, on_problem=lambda message, where=where: warn(f"{where}: {message}"))
-        yield replace(ex, article=replace(ex.article, source=where))
+        ex = decode_line(f"{path}:{n}", line, warn)
+        if ex is not None:
+            yield ex
+
+
+def decode_line(where: str, line: str, warn: Warn = ignore) -> Extraction | None:
+    """One line of ``eikg extract`` output as an Extraction whose source is ``where``
+    (``file:line``); None, with one ``warn``, for a line that is not an article."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        warn(f"{where}: malformed JSON: {err.msg} (column {err.colno})")
+        return None
+    if not isinstance(obj, dict):
+        warn(f"{where}: expected a JSON object, got {type(obj).__name__}")
+        return None
+    if not isinstance(obj.get("id"), (str, int)) or str(obj["id"]) == "":
+        warn(f"{where}: no article id")
+        return None
+    ex = from_json(obj, on_problem=lambda message: warn(f"{where}: {message}"))
+    return replace(ex, article=replace(ex.article, source=where))
 
 
 def ingest(
@@ -180,12 +190,80 @@ class LoadJob:
         *,
         progress: Callable[[int], None] | None = None,
         warn: Callable[[str], None] | None = None,
+        workers: int | None = None,
     ) -> LoadReport:
         """A first load of the files into the empty database of the local server
-        through Neo4j's importer (:func:`eikg.graph.bulk.bulk_load`)."""
+        through Neo4j's importer (:func:`eikg.graph.bulk.bulk_load`). The articles are
+        decoded and planned in ``workers`` processes (default: one per core from
+        ``PARALLEL_PLANNING`` articles on, else in this process)."""
         from eikg.graph.bulk import bulk_load
 
         counter = _BadRows(warn)
-        items = chain.from_iterable(read_extractions(f, counter) for f in self.files)
+        if workers is None:
+            workers = (os.cpu_count() or 1) if self.articles >= PARALLEL_PLANNING else 1
+        if workers > 1:
+            items = planned_in_processes(self.files, self.redirects, counter, workers=workers)
+        else:
+            items = chain.from_iterable(read_extractions(f, counter) for f in self.files)
         summary = bulk_load(items, settings, redirects=self.redirects, progress=progress, warn=counter)
         return LoadReport(summary, counter.count)
+
+
+#: Articles from which ``eikg load --bulk`` plans in worker processes by default
+#: (below it, starting them costs more than it saves).
+PARALLEL_PLANNING = 2_000
+#: Lines a planning worker takes at a time.
+PLANNING_CHUNK = 256
+
+_worker_state: dict[str, Any] = {}
+
+
+def _start_planner(redirects: Mapping[str, Redirect]) -> None:
+    from eikg.graph.loader import PlanNames
+    from eikg.graph.ontology import vocabulary
+
+    _worker_state.update(redirects=redirects, names=PlanNames.of(vocabulary()))
+
+
+def _plan_lines(path: str, lines: list[tuple[int, str]]) -> list[tuple[PlannedArticle | None, list[str]]]:
+    """In a worker: each line decoded and planned, with the warnings it gave, in order."""
+    from eikg.graph.bulk import plan_for_import
+
+    out: list[tuple[PlannedArticle | None, list[str]]] = []
+    for n, line in lines:
+        notes: list[str] = []
+        ex = decode_line(f"{path}:{n}", line, notes.append)
+        planned = None
+        if ex is not None:
+            planned = plan_for_import(ex, _worker_state["names"], _worker_state["redirects"], notes.append)
+        out.append((planned, notes))
+    return out
+
+
+def planned_in_processes(
+    files: Iterable[str], redirects: Mapping[str, Redirect], warn: Warn = ignore, *, workers: int = 2,
+    chunk: int = PLANNING_CHUNK,
+) -> Iterator[PlannedArticle]:
+    """The articles of ``files``, decoded and planned for the import files in
+    ``workers`` processes, in input order, each line's warnings given to ``warn`` in
+    order too: what ``read_extractions`` and the bulk planner give in one process.
+    At most ``2 * workers`` chunks are in flight, so memory does not grow with the input."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding driver sockets
+    with context.Pool(workers, initializer=_start_planner, initargs=(dict(redirects),)) as pool:
+        pending: deque[Any] = deque()
+
+        def results() -> Iterator[PlannedArticle]:
+            for planned, notes in pending.popleft().get():
+                for note in notes:
+                    warn(note)
+                if planned is not None:
+                    yield planned
+
+        for path in files:
+            lines = jsonl_lines(path)
+            while batch := list(islice(lines, chunk)):
+                pending.append(pool.apply_async(_plan_lines, (str(path), batch)))
+                if len(pending) >= 2 * workers:
+                    yield from results()
+        while pending:
+            yield from results()

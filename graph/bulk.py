@@ -35,6 +35,7 @@ incremental loader's job.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -93,6 +94,7 @@ class BulkSummary:
     timeline_counters: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     aggregation_peak_bytes: int = 0  # the process's peak resident memory by the end of aggregation
+    worker_peak_bytes: int = 0  # the largest child process's (a planning worker's), if any ran
 
     @property
     def relationships_imported(self) -> int:
@@ -101,6 +103,8 @@ class BulkSummary:
     def __str__(self) -> str:
         times = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         peak = f"; aggregation peak memory {self.aggregation_peak_bytes / 2**20:.0f} MiB" if self.aggregation_peak_bytes else ""
+        if self.worker_peak_bytes:
+            peak += f" (each planning worker at most {self.worker_peak_bytes / 2**20:.0f} MiB)"
         return (
             f"bulk loaded {self.articles} articles (skipped {self.articles_skipped} repeated): "
             f"{self.entities} entities, {self.relationships} relationships and "
@@ -184,7 +188,7 @@ CREATE TABLE empty_evidence (rtype TEXT, head TEXT, tail TEXT);
 
 
 def write_import_files(
-    items: Iterable[Extraction],
+    items: Iterable[Extraction | PlannedArticle],
     directory: Path,
     *,
     redirects: Mapping[str, Redirect] | None = None,
@@ -194,6 +198,9 @@ def write_import_files(
     summary: BulkSummary | None = None,
 ) -> ImportFiles:
     """Aggregate ``items`` and write the importer's CSV files into ``directory``.
+
+    ``items`` are extractions, or articles already planned (:func:`plan_for_import`,
+    run in worker processes by :func:`eikg.workflow.planned_in_processes`), in order.
 
     The graph these files describe is the one :func:`eikg.graph.loader.load`
     builds from the same items in an empty database (but for the empty lists,
@@ -228,8 +235,27 @@ def write_import_files(
     return _fold(db, directory, vocab, entity_key, evidence_cap, summary, [articles, mentions], spill_path)
 
 
+@dataclass(frozen=True)
+class PlannedArticle:
+    """An article planned for the import files (by :func:`plan_for_import`, in this
+    process or another): its plan, where it came from, and whether its text holds
+    the importer's array delimiter."""
+
+    plan: ArticlePlan
+    where: str
+    holds_delimiter: bool
+
+
+def plan_for_import(
+    item: Extraction, names: PlanNames, redirects: Mapping[str, Redirect], warn: Warn = ignore
+) -> PlannedArticle:
+    """Plan ``item`` as ``eikg load`` does (``warn`` gets a line per relation left out)."""
+    plan = plan_article(item, names, redirects, warn)
+    return PlannedArticle(plan, item.article.source or plan.id, _holds_delimiter(item))
+
+
 def _aggregate(
-    items: Iterable[Extraction],
+    items: Iterable[Extraction | PlannedArticle],
     db: sqlite3.Connection,
     articles: _CsvFile,
     mentions: _CsvFile,
@@ -246,8 +272,9 @@ def _aggregate(
     entity_buffer: list[tuple] = []
     rel_buffer: list[tuple] = []
     for seq, item in enumerate(items):
-        plan = plan_article(item, names, redirects, warn)
-        where = item.article.source or plan.id
+        if not isinstance(item, PlannedArticle):
+            item = plan_for_import(item, names, redirects, warn)
+        plan, where = item.plan, item.where
         known = seen.get(plan.id)
         if known is not None:
             if known == plan.content_hash:
@@ -260,7 +287,7 @@ def _aggregate(
                 "takes each article once (load later versions with `eikg load`)"
             )
         seen[plan.id] = plan.content_hash
-        if _holds_delimiter(item):
+        if item.holds_delimiter:
             raise InputError(f"{where}: text holds the control character U+001F, which bulk load cannot write")
         _write_article(plan, articles, mentions, vocab)
         published = plan.article_row["published"]
@@ -544,7 +571,7 @@ def check_target(driver: neo4j.Driver, settings: Settings) -> None:
 
 
 def bulk_load(
-    items: Iterable[Extraction],
+    items: Iterable[Extraction | PlannedArticle],
     settings: Settings,
     *,
     redirects: Mapping[str, Redirect] | None = None,
@@ -573,6 +600,7 @@ def bulk_load(
             progress=progress, summary=summary,
         )
         summary.aggregation_peak_bytes = _peak_rss()
+        summary.worker_peak_bytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
         summary.seconds["aggregate"] = time.monotonic() - began
         port = manager.running_port(store)
         began = time.monotonic()

@@ -152,3 +152,26 @@ def test_text_holding_the_array_delimiter_is_refused_naming_the_line(tmp_path):
     path = _write(tmp_path / "odd.jsonl", [a1(), odd])
     with pytest.raises(InputError, match=r"odd\.jsonl:2: text holds the control character U\+001F"):
         write_import_files(read_extractions(path), tmp_path / "csv")
+
+
+def test_planning_in_worker_processes_writes_the_same_files_and_warnings(tmp_path):
+    """`eikg load --bulk` plans big inputs in worker processes: same files, byte for
+    byte, and the same warnings in the same order as planning in this process."""
+    from eikg.workflow import planned_in_processes
+
+    bad = article("t-dangling", "2024-02-02", [("c", "college:hill", "Hill College", E.COLLEGE, [])],
+                  [("c", R.PARTNERS_WITH, "nobody", "A sentence.")])
+    path = _write(tmp_path / "in.jsonl", [*_synthetic(300, 6), *_awkward(), bad])
+    with path.open("a", encoding="utf-8") as out:
+        out.write("not json\n")
+    serial_warnings: list[str] = []
+    serial = write_import_files(read_extractions(path, serial_warnings.append), tmp_path / "serial",
+                                redirects=REDIRECTS, warn=serial_warnings.append)
+    worker_warnings: list[str] = []
+    planned = planned_in_processes([str(path)], REDIRECTS, worker_warnings.append, workers=2, chunk=16)
+    parallel = write_import_files(planned, tmp_path / "workers", redirects=REDIRECTS)
+    assert len(serial_warnings) == 2 and worker_warnings == serial_warnings
+    written = [p.name for p in serial.nodes + serial.relationships]
+    assert written == [p.name for p in parallel.nodes + parallel.relationships]
+    for name in written:
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "workers" / name).read_bytes(), name
