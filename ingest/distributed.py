@@ -99,6 +99,32 @@ def draft_partition(articles: list[Article], model: str, batch_size: int) -> tup
     return drafts, notices
 
 
+def _worker_settings() -> tuple[str | None, bool]:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def slow_worker_settings(client: Any) -> list[str]:
+    """One line per worker setting of ``LOCAL_WORKER_CONFIG`` the cluster's workers
+    run without (a cluster started by hand keeps Dask's defaults), naming the
+    workers and the README's remedy."""
+    found = client.run(_worker_settings)
+    trim = sorted(w for w, (value, _) in found.items() if value is not None)
+    profiled = sorted(w for w, (_, enabled) in found.items() if enabled)
+    out = []
+    if trim:
+        out.append(
+            f"{len(trim)} of {len(found)} Dask workers ({trim[0]}, ...) run with MALLOC_TRIM_THRESHOLD_ "
+            "set (Dask's default), which slows spaCy by about a tenth; start them with the "
+            "settings in README (Extraction on a cluster)"
+        )
+    if profiled:
+        out.append(
+            f"{len(profiled)} of {len(found)} Dask workers ({profiled[0]}, ...) run Dask's profiler, "
+            "which slows spaCy; start them with the settings in README (Extraction on a cluster)"
+        )
+    return out
+
+
 def parse_cluster(address: str) -> tuple[str, int | None]:
     """``local[:N]`` -> ("local", N or None); anything else is a scheduler address.
 
@@ -120,10 +146,14 @@ def open_client(address: str) -> Iterator[Client]:
     with the client) or on the scheduler at ``address``."""
     where, workers = parse_cluster(address)
     if where == "local":
-        with dask.config.set(LOCAL_WORKER_CONFIG), LocalCluster(
-            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-            dashboard_address=None, silence_logs=logging.ERROR,
-        ) as cluster, Client(cluster) as client:
+        # a nanny reads the environment to set when it starts and passes ``config`` to
+        # every worker it starts, restarted ones included; this process keeps its own
+        with dask.config.set(LOCAL_WORKER_CONFIG):
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR, config=LOCAL_WORKER_CONFIG,
+            )
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
@@ -175,6 +205,9 @@ def extract_distributed(
 
     client.register_plugin(PipelinePlugin(model), name=f"eikg-pipeline-{model}")
     workers = max(1, len(client.scheduler_info().get("workers", {})))
+    if on_problem is not None:
+        for notice in slow_worker_settings(client):
+            on_problem(notice)
     in_flight = 2 * workers + 1
     resolver = Resolver()
     pending: deque[tuple[int, list[Article], Any]] = deque()

@@ -65,17 +65,25 @@ def test_a_worker_killed_mid_partition_loses_and_repeats_nothing(client, single_
     assert _shard_lines(tmp_path / "out") == single_process
 
 
-def _worker_settings() -> tuple[str | None, bool]:
-    import os
-
-    import dask
-
-    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
-
-
 def test_local_workers_run_without_dasks_memory_trim_and_profiler(client):
     # checked after the crash test too (module order): a restarted worker keeps them
-    assert set(client.run(_worker_settings).values()) == {(None, False)}
+    assert set(client.run(distributed._worker_settings).values()) == {(None, False)}
+    assert distributed.slow_worker_settings(client) == []
+
+
+def test_workers_started_with_dasks_defaults_are_named_in_a_notice(monkeypatch):
+    from distributed import Client, LocalCluster
+
+    # the nanny writes Dask's value into this process's environment before it spawns:
+    # set it here so that the test's end restores the environment for the tests after
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as plain:
+        notices = distributed.slow_worker_settings(plain)
+    assert len(notices) == 2
+    assert "1 of 1 Dask workers" in notices[0] and "MALLOC_TRIM_THRESHOLD_" in notices[0]
+    assert "profiler" in notices[1]
 
 
 def test_cluster_option_needs_an_output_directory_and_a_valid_address(tmp_path):
