@@ -28,13 +28,13 @@ cross-article resolver keys on).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eikg.errors import InputError
+from eikg.ingest.gold_file import gold_lines
 from eikg.ingest.model import DEFAULT_MODEL
 from eikg.ingest.resolve import normalise_name
 from eikg.records import (
@@ -240,23 +240,14 @@ def format_table(scores: Mapping[str, Score]) -> str:
 
 
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
-    """The gold objects of a JSON Lines file."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read gold file ({exc})") from exc
+    """The gold objects of a JSON Lines file; an InputError names the first bad line."""
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: malformed JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict) or "id" not in obj or "text_file" not in obj:
-            raise InputError(f"{path}:{n}: a gold object needs 'id' and 'text_file'")
-        out.append(obj)
+    for g in gold_lines(path):
+        if g.problem is not None:
+            raise InputError(f"{g.where}: {g.problem}")
+        if "id" not in g.obj or "text_file" not in g.obj:
+            raise InputError(f"{g.where}: a gold object needs 'id' and 'text_file'")
+        out.append(g.obj)
     return out
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from eikg.errors import InputError
+from eikg.ingest.gold_file import gold_lines
 from eikg.ingest.linkage import ORG_TYPES, THRESHOLD, candidates_from_extractions, link
 from eikg.ingest.resolve import Resolver, normalise_name
 from eikg.records import EntityType
@@ -49,21 +50,14 @@ class GoldRecord:
 
 
 def read_gold_articles(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
-    """The article objects of the gold files, in file order."""
+    """The article objects of the gold files, in file order; an InputError names
+    the first bad line."""
     out = []
     for path in paths:
-        path = Path(path)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as err:
-            raise InputError(f"{path}: cannot read gold file ({err.strerror})") from None
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path}:{n}: not JSON ({err.msg})") from None
+        for g in gold_lines(path):
+            if g.problem is not None:
+                raise InputError(f"{g.where}: {g.problem}")
+            out.append(g.obj)
     return out
 
 

@@ -125,6 +125,33 @@ def test_read_gold_names_the_file_and_line_of_bad_json(tmp_path):
         read_gold(path)
 
 
+def test_gold_readers_share_one_reading_of_a_bad_line(tmp_path):
+    """eval stops at a bad line, train and --cv report it and go on, the resolution
+    gold stops too: all in the same words (ingest/gold_file.py)."""
+    import doctest
+
+    from eikg.ingest import gold_file
+    from eikg.ingest.resolution_gold import read_gold_articles
+    from eikg.ingest.training.gold import GoldReport, read_gold_checked
+
+    result = doctest.testmod(gold_file)
+    assert result.attempted > 0 and result.failed == 0
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "a", "text_file": "a.txt"}\n[1, 2]\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"gold.jsonl:2: expected a JSON object"):
+        read_gold(path)
+    with pytest.raises(InputError, match=r"gold.jsonl:2: expected a JSON object"):
+        read_gold_articles([path])
+    report = GoldReport()
+    read_gold_checked(path, report)
+    assert f"{path}:2: expected a JSON object" in report.problems
+    missing = tmp_path / "absent.jsonl"
+    with pytest.raises(InputError, match=r"absent.jsonl: cannot read gold file"):
+        read_gold(missing)
+    report = GoldReport()
+    assert read_gold_checked(missing, report) == [] and "cannot read gold file" in report.problems[0]
+
+
 def _tiny_gold(tmp_path):
     (tmp_path / "articles").mkdir()
     text = "Wu Lihua, President of Kestrel University, visited Harlow Systems Co., Ltd. on Monday.\n"

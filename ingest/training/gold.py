@@ -17,7 +17,6 @@ occurrence inside a longer annotated name is no mention of its own
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
+from eikg.errors import InputError
+from eikg.ingest.gold_file import gold_lines
 from eikg.ingest.resolve import normalise_name
 from eikg.records import Article, EntityType, RelationType
 
@@ -68,31 +69,23 @@ def read_gold_checked(path: str | Path, report: GoldReport) -> list[GoldArticle]
     """The usable gold articles of ``path``; every problem goes to ``report``."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add(f"{path}: cannot read gold file ({exc})")
+        lines = list(gold_lines(path))
+    except InputError as err:
+        report.add(str(err))
         return []
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.add(f"{where}: malformed JSON ({exc.msg})")
-            continue
-        reason = _check(obj)
+    for g in lines:
+        reason = g.problem or _check(g.obj)
         if reason:
-            report.add(f"{where}: {reason}")
+            report.add(f"{g.where}: {reason}")
             continue
-        text_path = path.parent / str(obj["text_file"])
+        text_path = path.parent / str(g.obj["text_file"])
         try:
             text = text_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            report.add(f"{where}: cannot read article {text_path} ({exc.__class__.__name__})")
+            report.add(f"{g.where}: cannot read article {text_path} ({exc.__class__.__name__})")
             continue
-        out.append(GoldArticle(str(obj["id"]), text, obj, str(path), n))
+        out.append(GoldArticle(str(g.obj["id"]), text, g.obj, str(path), g.line))
     return out
 
 
