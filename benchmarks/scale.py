@@ -164,8 +164,13 @@ def load_part(args, work: Path) -> bool:
               f"{done['relations'] / done['seconds'] / cypher_relations:.1f}x")
         print(f"load average after: {load_average()}")
         ok = rate >= TARGET_BULK_RATE and ratio >= TARGET_BULK_RATIO
+        importer_ok = importer >= TARGET_BULK_RATE and importer / cypher_rate >= TARGET_BULK_RATIO
         print(f"targets: bulk >= {TARGET_BULK_RATE:,} relationships/s and >= {TARGET_BULK_RATIO:.0f}x "
-              "the Cypher loader (end to end): " + ("met" if ok else "NOT met"))
+              "the Cypher loader: the importer " + ("met" if importer_ok else "NOT met")
+              + "; end to end " + ("met" if ok else "NOT met"))
+        fixed = sum(done["steps"].get(k, 0.0) for k in ("stop", "import", "start", "schema"))
+        print(f"  (stop, import, start and schema alone: {fixed:.1f} s, so at most "
+              f"{done['relationships'] / fixed:,.0f} relationships/s end to end with no aggregation)")
         return ok
     finally:
         print(manager.stop(store=store))
