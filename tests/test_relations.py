@@ -145,6 +145,19 @@ def test_titled_names_listed_before_one_of_organisation_share_it(nlp):
     assert titles(rels)[("p2", "col")] == "president"
 
 
+def test_a_title_without_organisation_after_one_with_continues_its_list(nlp):
+    rels = run(
+        nlp,
+        "Li Hua, President of Redstone University, Chen Ming, Vice President, Wu Fang, "
+        "General Manager of Apex Robotics Group, and Zhao Lei, Product Director, attended.",
+        ents(UNI, ENT, p1=(T.PERSON, ["Li Hua"]), p2=(T.PERSON, ["Chen Ming"]),
+             p3=(T.PERSON, ["Wu Fang"]), p4=(T.PERSON, ["Zhao Lei"])),
+    )
+    held = {(r.head, r.tail) for r in rels if r.type is R.HOLDS_POSITION}
+    assert {("p1", "uni"), ("p2", "uni"), ("p3", "ent"), ("p4", "ent")} <= held
+    assert ("p2", "ent") not in held
+
+
 def test_a_titled_name_before_a_verb_keeps_its_own_organisation(nlp):
     rels = run(
         nlp,

@@ -58,6 +58,7 @@ class PositionRules(DocState):
                 if org is None or org.ent.id == a_org.ent.id:
                     continue
             if org is not None:
+                earlier = [m for m in self.by_sent[k] if m.type in ORG and m.ent.id in tails]
                 tails.add(org.ent.id)
                 self._hold(p.ent.id, org.ent.id, k, self.cfg.pattern_confidence, title)
                 if via_right:
@@ -66,6 +67,11 @@ class PositionRules(DocState):
                     for q, q_title in pending:
                         if any(t.pos_ == "VERB" and self.owner[t.i] is None for t in self.toks[q.end : p.start]):
                             kept.append((q, q_title))  # "President A received the delegation led by B, Dean of X"
+                            continue
+                        if any(m.start < q.start for m in earlier):
+                            # "A, President of X, B, Vice President, C, Dean of Y": B's title continues
+                            # X's list (the fallback gives B the colleague's organisation before it)
+                            kept.append((q, q_title))
                             continue
                         self._hold(q.ent.id, org.ent.id, k, self.cfg.article_confidence, q_title)
                     pending = kept
