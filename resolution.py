@@ -23,11 +23,10 @@ import neo4j
 from eikg.graph.decisions import (
     MERGES_FILE,
     MergeRecord,
+    combined_redirects,
     load_redirects,
-    read_apart,
-    read_merges,
+    read_decisions,
     resolved_file,
-    unknown_keys,
     write_resolved,
 )
 from eikg.graph.loader import load, stored_extractions
@@ -64,15 +63,18 @@ def resolve_graph(
     are returned for review. ``dry_run`` decides without writing anything.
     """
     merges = Path(merges)
-    load_redirects(merges)  # a bad merge file stops the run before anything changes
+    # each decision file read once; a bad one stops the run before anything changes
+    human = read_decisions(merges)
+    path = resolved_file(merges)
+    machine = read_decisions(path).records
+    combined_redirects(human, machine)
     stored = stored_extractions(driver, None, database)
     candidates = candidates_from_extractions(to_json(ex) for ex in stored)
     known = {e.key for ex in stored for e in ex.entities}
-    warnings = unknown_keys(merges, known)
-    linkage = link(candidates, threshold=threshold, review=review, apart=read_apart(merges))
+    warnings = human.unknown_keys(known)
+    linkage = link(candidates, threshold=threshold, review=review, apart=human.apart_pairs)
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    path = resolved_file(merges)
-    before = {(r.keep, r.drop): r for r in read_merges(path)}
+    before = {(r.keep, r.drop): r for r in machine}
     decided = [(MergeRecord(d.keep, d.drop, d.name, d.type, at), d.probability) for d in linkage.decisions]
     now = {(r.keep, r.drop) for r, _ in decided}
     # an unchanged decision keeps the time it was first made
@@ -87,7 +89,8 @@ def resolve_graph(
         ids = {a for k in touched if k in by_key for a in by_key[k].articles}
         again = [ex for ex in stored if ex.article.id in ids]
         if again:
-            load(driver, again, database=database, force=True, redirects=load_redirects(merges))
+            redirects = combined_redirects(human, [r for r, _ in decided])
+            load(driver, again, database=database, force=True, redirects=redirects)
         reloaded = len(again)
     return Resolution(linkage, candidates, added, removed, reloaded, warnings)
 

@@ -60,19 +60,50 @@ def _decision_lines(path: Path) -> Iterable[tuple[int, dict]]:
         yield n, obj
 
 
-def merge_lines(path: Path | str = MERGES_FILE) -> list[tuple[int, MergeRecord]]:
-    """The merge decisions in ``path`` with their line numbers (none when the file
-    does not exist). A line that is not a decision, merges a key with itself, or
-    merges a key already merged elsewhere by an earlier line is an error naming
-    the file and line."""
+@dataclass(frozen=True)
+class Decisions:
+    """One decision file, read once: its merges and the pairs kept apart, each with
+    its line number (both empty when the file does not exist)."""
+
+    path: Path
+    merges: tuple[tuple[int, MergeRecord], ...]
+    apart: tuple[tuple[int, tuple[str, str]], ...]
+
+    @property
+    def records(self) -> list[MergeRecord]:
+        return [record for _, record in self.merges]
+
+    @property
+    def apart_pairs(self) -> list[tuple[str, str]]:
+        return [pair for _, pair in self.apart]
+
+    def unknown_keys(self, known: set[str]) -> list[str]:
+        """One line per decision naming a key not in ``known``, with file and line."""
+        lines = [(n, (r.keep, r.drop)) for n, r in self.merges] + list(self.apart)
+        return [
+            f"{self.path}:{n}: no entity with key {key!r}"
+            for n, keys in sorted(lines, key=lambda x: x[0])
+            for key in keys
+            if key not in known
+        ]
+
+
+def read_decisions(path: Path | str = MERGES_FILE) -> Decisions:
+    """The decisions in ``path``. A line that is not a decision, merges a key with
+    itself, or merges a key already merged elsewhere by an earlier line is an
+    InputError naming the file and line."""
     path = Path(path)
     records: list[tuple[int, MergeRecord]] = []
+    apart: list[tuple[int, tuple[str, str]]] = []
     first: dict[str, tuple[int, str]] = {}  # dropped key -> (line, kept key)
     for n, obj in _decision_lines(path):
+        if "apart" in obj:  # a split a person made: never merged by the resolver
+            try:
+                apart.append((n, _apart_pair(obj)))
+            except (TypeError, ValueError) as err:
+                raise InputError(f"{path}:{n}: not an apart record ({err})") from None
+            continue
         try:
-            if "apart" in obj:  # a split a person made: see read_apart
-                _apart_pair(obj)
-                continue
             record = MergeRecord(
                 keep=str(obj["keep"]),
                 drop=str(obj["drop"]),
@@ -91,27 +122,12 @@ def merge_lines(path: Path | str = MERGES_FILE) -> list[tuple[int, MergeRecord]]
                 f"but line {seen[0]} merges it into {seen[1]!r}"
             )
         records.append((n, record))
-    return records
+    return Decisions(path, tuple(records), tuple(apart))
 
 
 def read_merges(path: Path | str = MERGES_FILE) -> list[MergeRecord]:
-    """The merge decisions in ``path`` (see :func:`merge_lines`)."""
-    return [record for _, record in merge_lines(path)]
-
-
-def unknown_keys(path: Path | str, known: set[str]) -> list[str]:
-    """One line per decision in ``path`` naming a key not in ``known``, with file and line."""
-    problems = []
-    for n, record in merge_lines(path):
-        for key in (record.keep, record.drop):
-            if key not in known:
-                problems.append(f"{path}:{n}: no entity with key {key!r}")
-    for n, obj in _decision_lines(Path(path)):
-        if "apart" in obj:
-            for key in _apart_pair(obj):
-                if key not in known:
-                    problems.append(f"{path}:{n}: no entity with key {key!r}")
-    return problems
+    """The merge decisions in ``path`` (see :func:`read_decisions`)."""
+    return read_decisions(path).records
 
 
 def _apart_pair(obj: dict) -> tuple[str, str]:
@@ -121,15 +137,7 @@ def _apart_pair(obj: dict) -> tuple[str, str]:
 
 def read_apart(path: Path | str = MERGES_FILE) -> list[tuple[str, str]]:
     """Key pairs a person kept apart (``{"apart": [a, b]}`` lines): never merged by the resolver."""
-    path = Path(path)
-    pairs = []
-    for n, obj in _decision_lines(path):
-        if "apart" in obj:
-            try:
-                pairs.append(_apart_pair(obj))
-            except (TypeError, ValueError) as err:
-                raise InputError(f"{path}:{n}: not an apart record ({err})") from None
-    return pairs
+    return read_decisions(path).apart_pairs
 
 
 def write_merges(
@@ -189,14 +197,14 @@ def redirects(records: Iterable[MergeRecord]) -> dict[str, Redirect]:
 
 def load_redirects(path: Path | str = MERGES_FILE) -> dict[str, Redirect]:
     """What every load applies: the resolver's merges (``resolved.jsonl`` beside
-    ``path``) overridden by a person's (``path``): a person's merge of a key
-    replaces the resolver's, and the resolver never moves a key a person kept."""
-    human = read_merges(path)
-    kept = {r.keep for r in human} | {r.drop for r in human}
-    apart = {frozenset(p) for p in read_apart(path)}
-    machine = [
-        r
-        for r in read_merges(resolved_file(path))
-        if r.drop not in kept and frozenset((r.keep, r.drop)) not in apart
-    ]
-    return redirects([*machine, *human])
+    ``path``) overridden by a person's (``path``), see :func:`combined_redirects`."""
+    return combined_redirects(read_decisions(path), read_decisions(resolved_file(path)).records)
+
+
+def combined_redirects(human: Decisions, machine: Iterable[MergeRecord]) -> dict[str, Redirect]:
+    """A person's merges over the resolver's: a person's merge of a key replaces the
+    resolver's, and the resolver never moves a key a person kept or kept apart."""
+    kept = {r.keep for r in human.records} | {r.drop for r in human.records}
+    apart = {frozenset(p) for p in human.apart_pairs}
+    chosen = [r for r in machine if r.drop not in kept and frozenset((r.keep, r.drop)) not in apart]
+    return redirects([*chosen, *human.records])

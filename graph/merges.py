@@ -18,7 +18,7 @@ from eikg.graph.decisions import (
     MERGES_FILE,
     MergeRecord,
     load_redirects,
-    read_apart,
+    read_decisions,
     read_merges,
     redirects,
     resolved_file,
@@ -83,9 +83,9 @@ def split_entity(
     The decisions leave the merge file and the articles that name the merged
     entity are reloaded, so each key gets its own node again.
     """
-    records = read_merges(path)
+    decisions = read_decisions(path)
+    records, apart = decisions.records, decisions.apart_pairs
     undo = [r for r in records if r.drop == key] or [r for r in records if r.keep == key]
-    apart = read_apart(path)
     if undo:
         write_merges([r for r in records if r not in undo], path, apart)
     else:

@@ -198,3 +198,24 @@ def test_suggestion_describes_itself_in_two_lines():
     assert first == "0.88  college:a  <->  college:b"
     assert second.strip() == ("Alder College (COLLEGE) / Alder Coll. (COLLEGE): spelling variant; "
                               "both with Fernvale, Birch Works")
+
+
+def test_a_decision_file_is_read_once_into_merges_and_pairs_kept_apart(tmp_path):
+    from eikg.graph.decisions import read_decisions
+
+    merges = tmp_path / "merges.jsonl"
+    merges.write_text(
+        json.dumps({"keep": FULL, "drop": BARE, "name": "x", "type": "COLLEGE"}) + "\n\n"
+        + json.dumps({"apart": ["college:a", "college:b"]}) + "\n",
+        encoding="utf-8",
+    )
+    decisions = read_decisions(merges)
+    assert [(n, r.drop) for n, r in decisions.merges] == [(1, BARE)]
+    assert decisions.apart == ((3, ("college:a", "college:b")),)
+    assert decisions.unknown_keys({FULL, "college:a"}) == [
+        f"{merges}:1: no entity with key {BARE!r}", f"{merges}:3: no entity with key 'college:b'",
+    ]
+    merges.write_text('{"apart": ["college:a"]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"merges\.jsonl:1: not an apart record"):
+        read_decisions(merges)
+    assert read_decisions(tmp_path / "absent.jsonl").merges == ()
