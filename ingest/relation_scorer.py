@@ -78,12 +78,16 @@ class RelationScorer:
     def load(self, model: Path) -> "RelationScorer":
         """Take the weights of a file ``eikg train`` wrote (``relations.json``)."""
         try:
-            data = srsly.read_json(model)
-            self.weights, self.bias = dict(data["weights"]), float(data["bias"])
-            self.threshold = float(data.get("threshold", 0.5))
-            self.pairs = bool(data.get("pairs", False))
+            return self.take(srsly.read_json(model))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise EikgError(f"{model}: not a relation model ({exc})") from exc
+
+    def take(self, data: dict) -> "RelationScorer":
+        """Take a fitted model (what ``training.relations.fit`` returns and
+        ``relations.json`` holds) and score with it."""
+        self.weights, self.bias = dict(data["weights"]), float(data["bias"])
+        self.threshold = float(data.get("threshold", 0.5))
+        self.pairs = bool(data.get("pairs", False))
         self.active = True
         return self
 

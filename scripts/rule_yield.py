@@ -2,7 +2,8 @@
 
 For every rule (the ``rule`` a relation carries) and relation type: how many
 relations it proposed over the annotated corpus, how many were true, and, with
-the relation scorer trained by 5-fold cross-validation (folds by article, seed 0),
+the relation scorer trained by 5-fold cross-validation (the folds of
+``eikg eval --cv 5``: by article, seed 0),
 how many the scorer kept and how many of those were true. A rule whose kept
 proposals hold no true relation is one the learned parts have made redundant.
 
@@ -24,7 +25,7 @@ import numpy as np
 from eikg.ingest.evaluate import gold_articles
 from eikg.ingest.nlp import build_nlp
 from eikg.ingest.relation_scorer import RelationScorer
-from eikg.ingest.training.gold import GoldReport, read_gold_checked
+from eikg.ingest.training.gold import GoldReport, folds, read_gold_checked
 from eikg.ingest.training.relations import examples, fit
 
 DEFAULT_GOLD = ["../shared/corpus/dev/gold.jsonl", "../shared/corpus/train/gold.jsonl"]
@@ -39,16 +40,12 @@ def main(paths: list[str]) -> None:
     feats, labels, groups = examples(nlp, pairs)
     feats = np.array(feats, dtype=object)
     labels, groups = np.array(labels), np.array(groups)
-    order = np.arange(len(articles))
-    np.random.RandomState(0).shuffle(order)
+    index = {a.id: n for n, a in enumerate(articles)}  # examples() groups by article index
     stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for k in range(5):
-        test = set(order[k::5].tolist())
+    for _, held_out in folds(articles, 5, seed=0):  # the folds of eikg eval --cv 5
+        test = {index[a.id] for a in held_out}
         train = np.array([g not in test for g in groups])
-        model = fit(list(feats[train]), list(labels[train]), list(groups[train]))
-        scorer = RelationScorer()
-        scorer.weights, scorer.bias, scorer.threshold = model["weights"], model["bias"], model["threshold"]
-        scorer.active = True
+        scorer = RelationScorer().take(fit(list(feats[train]), list(labels[train]), list(groups[train])))
         for f, label in zip(feats[~train], labels[~train]):
             kept = scorer.probability(f) >= scorer.threshold
             rtype = next(x for x in f if x.startswith("r=") and "|" not in x)[2:]
