@@ -8,6 +8,8 @@ article's own one (``_fallback_positions``, at a lower confidence).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from spacy.tokens import Span, Token
 
 from eikg.ingest import relation_patterns as cue
@@ -224,21 +226,29 @@ class PositionRules(DocState):
         after = [t for t in free if t.i >= org.end and t.lower_ not in ("'s", "’s", "’")]
         return _title_text(after), org, closed
 
-    def _trailing_org(self, p: Mention, sent: Span) -> Mention | None:
-        """'X, general director of operations, growth and leadership at ACME'."""
+    def _right_of(self, p: Mention, sent: Span) -> Iterator[tuple[int, Mention | None]]:
+        """The sentence after ``p``: each mention once (``(its start, it)``) and each
+        token outside mentions (``(i, None)``), ending before the next person."""
         i = p.end
         while i < sent.end:
             m = self.owner[i]
+            if m is None:
+                yield i, None
+                i += 1
+                continue
+            if m.type is PERSON:
+                return
+            yield m.start, m
+            i = m.end
+
+    def _trailing_org(self, p: Mention, sent: Span) -> Mention | None:
+        """'X, general director of operations, growth and leadership at ACME'."""
+        for i, m in self._right_of(p, sent):
             if m is not None:
-                if m.type is PERSON:
-                    return None
                 if m.type in ORG and self.low(m.start - 1) in ("at", "of"):
                     return m
-                i = m.end
-                continue
-            if _clause_verb(self.toks[i]) or self.toks[i].text in (";", ":"):
+            elif _clause_verb(self.toks[i]) or self.toks[i].text in (";", ":"):
                 return None
-            i += 1
         return None
 
     def _preceding_appositive(self, p: Mention, sent: Span) -> tuple[str | None, Mention | None]:
@@ -274,18 +284,12 @@ class PositionRules(DocState):
 
     def _appointed(self, p: Mention, sent: Span) -> tuple[str | None, Mention] | None:
         """'Li Hua, Dean of X, was appointed (as) Executive Dean of the Y College'."""
-        i = p.end
-        while i < sent.end:
-            m = self.owner[i]
-            if m is not None:
-                if m.type is PERSON:
-                    return None
-                i = m.end
-                continue
-            if self.lem_at(i) in cue.APPOINT_VERBS and self.toks[i].pos_ in _VERB_POS:
-                break
-            i += 1
-        else:
+        i = next(
+            (i for i, m in self._right_of(p, sent)
+             if m is None and self.lem_at(i) in cue.APPOINT_VERBS and self.toks[i].pos_ in _VERB_POS),
+            None,
+        )
+        if i is None:
             return None
         j = i + 1
         title: list[Token] = []
