@@ -67,7 +67,7 @@ def resolve_graph(
     human = read_decisions(merges)
     path = resolved_file(merges)
     machine = read_decisions(path).records
-    combined_redirects(human, machine)
+    combined_redirects(human, machine)  # merges that form a cycle stop the run here too
     stored = stored_extractions(driver, None, database)
     candidates = candidates_from_extractions(to_json(ex) for ex in stored)
     known = {e.key for ex in stored for e in ex.entities}

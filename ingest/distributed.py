@@ -99,8 +99,19 @@ def draft_partition(articles: list[Article], model: str, batch_size: int) -> tup
     return drafts, notices
 
 
-def _worker_settings() -> tuple[str | None, bool]:
-    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), bool(dask.config.get("distributed.worker.profile.enabled"))
+def _worker_settings() -> tuple[bool, bool]:
+    """On a worker: (runs with MALLOC_TRIM_THRESHOLD_ set, runs Dask's profiler)."""
+    return (
+        os.environ.get("MALLOC_TRIM_THRESHOLD_") is not None,
+        bool(dask.config.get("distributed.worker.profile.enabled")),
+    )
+
+
+#: What each of ``_worker_settings``' answers costs, when a worker has it.
+_SLOW_SETTINGS = (
+    "run with MALLOC_TRIM_THRESHOLD_ set (Dask's default), which slows spaCy by about a tenth",
+    "run Dask's profiler, which slows spaCy",
+)
 
 
 def slow_worker_settings(client: Any) -> list[str]:
@@ -108,20 +119,14 @@ def slow_worker_settings(client: Any) -> list[str]:
     run without (a cluster started by hand keeps Dask's defaults), naming the
     workers and the README's remedy."""
     found = client.run(_worker_settings)
-    trim = sorted(w for w, (value, _) in found.items() if value is not None)
-    profiled = sorted(w for w, (_, enabled) in found.items() if enabled)
     out = []
-    if trim:
-        out.append(
-            f"{len(trim)} of {len(found)} Dask workers ({trim[0]}, ...) run with MALLOC_TRIM_THRESHOLD_ "
-            "set (Dask's default), which slows spaCy by about a tenth; start them with the "
-            "settings in README (Extraction on a cluster)"
-        )
-    if profiled:
-        out.append(
-            f"{len(profiled)} of {len(found)} Dask workers ({profiled[0]}, ...) run Dask's profiler, "
-            "which slows spaCy; start them with the settings in README (Extraction on a cluster)"
-        )
+    for n, cost in enumerate(_SLOW_SETTINGS):
+        slow = sorted(w for w, settings in found.items() if settings[n])
+        if slow:
+            out.append(
+                f"{len(slow)} of {len(found)} Dask workers ({slow[0]}, ...) {cost}; start them "
+                "with the settings in README (Extraction on a cluster)"
+            )
     return out
 
 

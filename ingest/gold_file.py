@@ -21,13 +21,18 @@ from eikg.errors import InputError
 
 @dataclass(frozen=True)
 class GoldLine:
-    """One non-blank line: ``where`` is ``file:line``; ``obj`` the decoded object,
-    or None with ``problem`` saying why not."""
+    """One non-blank line of ``path``: ``obj`` the decoded object, or None with
+    ``problem`` saying why not."""
 
-    where: str
+    path: Path
     line: int
     obj: dict[str, Any] | None
     problem: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line``, as problems name it."""
+        return f"{self.path}:{self.line}"
 
 
 def gold_lines(path: str | Path) -> Iterator[GoldLine]:
@@ -48,13 +53,12 @@ def gold_lines(path: str | Path) -> Iterator[GoldLine]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        where = f"{path}:{n}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield GoldLine(where, n, None, f"malformed JSON ({exc.msg})")
+            yield GoldLine(path, n, None, f"malformed JSON ({exc.msg})")
             continue
         if not isinstance(obj, dict):
-            yield GoldLine(where, n, None, "expected a JSON object")
+            yield GoldLine(path, n, None, "expected a JSON object")
             continue
-        yield GoldLine(where, n, obj)
+        yield GoldLine(path, n, obj)

@@ -67,7 +67,7 @@ def test_a_worker_killed_mid_partition_loses_and_repeats_nothing(client, single_
 
 def test_local_workers_run_without_dasks_memory_trim_and_profiler(client):
     # checked after the crash test too (module order): a restarted worker keeps them
-    assert set(client.run(distributed._worker_settings).values()) == {(None, False)}
+    assert set(client.run(distributed._worker_settings).values()) == {(False, False)}
     assert distributed.slow_worker_settings(client) == []
 
 
