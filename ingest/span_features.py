@@ -30,6 +30,9 @@ from thinc.types import Floats2d
 
 from eikg.ingest import lexicon as lx
 
+#: The most words a first line has to count as a headline.
+HEADLINE_WORDS = 30
+
 _LEGAL = frozenset({"co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.", "corporation",
                     "llc", "plc", "gmbh", "group", "company"})
 
@@ -52,7 +55,10 @@ class _DocView:
         self.gov = [t.head.lemma_.lower() for t in doc]
         self.boundary = [_boundary(t) for t in doc]
         first_line_end = doc.text.find("\n")
-        self.first_line = [first_line_end < 0 or t.idx < first_line_end for t in doc]
+        # a headline is a short first line; an article whose first paragraph
+        # comes first has none
+        headline = first_line_end >= 0 and len(doc.text[:first_line_end].split()) <= HEADLINE_WORDS
+        self.first_line = [headline and t.idx < first_line_end for t in doc]
         self.rule, self.ner = proposals(doc)
         # a rule mention holds [s, e) iff one starting at or before s ends at or after e
         self.rule_reach = [0] * (self.n + 1)
