@@ -56,7 +56,9 @@ class _DocView:
         self.boundary = [_boundary(t) for t in doc]
         first_line_end = doc.text.find("\n")
         # a headline is a short first line; an article whose first paragraph
-        # comes first has none
+        # comes first has none. Wider than the rules' headline (names._headline_end,
+        # a Title Case line, where cutting names at verbs is safe): a sentence-case
+        # headline glues words to names too; using the rules' one here scored no better
         headline = first_line_end >= 0 and len(doc.text[:first_line_end].split()) <= HEADLINE_WORDS
         self.first_line = [headline and t.idx < first_line_end for t in doc]
         self.rule, self.ner = proposals(doc)
