@@ -371,6 +371,11 @@ def eval_command(
         typer.Option("--cv", min=0, help="K-fold cross-validation by article: train on K-1 folds, score the other, K times."),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Shuffle seed of the --cv folds.")] = 0,
+    gold_entities: Annotated[
+        bool,
+        typer.Option("--gold-entities", help="With --cv: relations read the gold entity names, not the learned layer's "
+                     "(what the relation layer reaches from perfect entities)."),
+    ] = False,
 ) -> None:
     """Extract the articles gold files name and print P/R/F1 per type and overall.
 
@@ -378,6 +383,8 @@ def eval_command(
     trains K models, each on the other folds' articles, and scores each on the
     articles it never saw.
     """
+    if gold_entities and not cv:
+        fail("--gold-entities needs --cv K (it measures held-out articles)")
     from eikg.ingest.evaluate import confidence_json, evaluate_files, format_confidence, format_table, to_json
 
     try:
@@ -385,7 +392,7 @@ def eval_command(
             from eikg.ingest.training.crossval import cross_validate_files, format_cv
 
             result = cross_validate_files(gold, cv, seed=seed, base_model=model, warn=_warn,
-                                          log=lambda m: typer.echo(m, err=True))
+                                          gold_entities=gold_entities, log=lambda m: typer.echo(m, err=True))
             typer.echo(json.dumps(result.to_json()) if as_json else format_cv(result))
             return
         evaluation = evaluate_files(gold, model=model)

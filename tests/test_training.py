@@ -252,3 +252,35 @@ def test_relation_scorer_rescores_the_rules_proposals_unless_told_to_pair(rules_
     paired = candidates(doc, drafts, rules, pairs=True)
     assert len(paired) > len(proposed)
     assert all(f.startswith("r=") for c in paired for f in c.features)
+
+
+@pytest.mark.slow
+def test_gold_entities_put_the_gold_names_where_the_learned_layer_was(small_model):
+    """``--gold-entities``: the relation layer reads the gold names, so the entity
+    figures are the gold's own and only the relation layer is measured."""
+    from eikg.errors import EikgError
+    from eikg.ingest.pipeline import extract
+    from eikg.ingest.evaluate import score
+    from eikg.ingest.training.oracle import NAME, use_gold_entities
+
+    articles = read_gold_checked(GOLD[0], GoldReport())[6:9]  # never trained on
+    nlp = use_gold_entities(build_nlp(learned=small_model), articles)
+    assert NAME in nlp.pipe_names and "eikg_spans" not in nlp.pipe_names
+    scores = score([a.obj for a in articles], list(extract([a.article() for a in articles], nlp)))
+    learned = score([a.obj for a in articles],
+                    list(extract([a.article() for a in articles], build_nlp(learned=small_model))))
+    assert scores[ENTITIES].f1 >= 0.95 > learned[ENTITIES].f1
+    assert scores[RELATIONS].tp > learned[RELATIONS].tp
+    # a part of a long article finds its own names; a text it was not given is an error
+    [first] = articles[:1]
+    part = first.text[len(first.text) // 2:]
+    doc = nlp.get_pipe(NAME)(nlp.make_doc(part))
+    assert doc.spans[SPANS_KEY] and all(s.text.strip() for s in doc.spans[SPANS_KEY])
+    with pytest.raises(EikgError, match="no gold names"):
+        nlp.get_pipe(NAME)(nlp.make_doc("A text nobody annotated."))
+
+
+def test_eval_gold_entities_needs_cv():
+    result = CliRunner().invoke(app, ["eval", "--gold-entities", str(GOLD[0])])
+    assert result.exit_code == 1
+    assert "--gold-entities needs --cv" in result.output
