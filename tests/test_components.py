@@ -586,3 +586,16 @@ def test_a_named_building_of_a_college_is_a_place_and_the_college_a_name(nlp):
     names = {d.id: d.name for d in doc._.eikg_entities}
     located = {(names[r.head], names[r.tail]) for r in doc._.eikg_relations if r.type.value == "LOCATED_IN"}
     assert ("signing ceremony", "Science Building of Fenwick Polytechnic") in located
+
+
+def test_a_name_glued_or_split_by_web_text_is_the_same_entity_named_with_its_spaces(nlp):
+    text = (
+        "Zhao Minghui, President of Fernvale Polytechnic, signed an agreement with Brightforge Robotics Co.LTD "
+        "on May 6. ZhaoMinghui said that FernvalePolytechnic and Brightforge Robotics Co., LTD would train "
+        "200 technicians."
+    )
+    ents, _ = entities(nlp, text)
+    assert set(ents) == {"Zhao Minghui", "Fernvale Polytechnic", "Brightforge Robotics Co., LTD"}
+    assert ents["Zhao Minghui"].aliases == ["ZhaoMinghui"]
+    assert ents["Fernvale Polytechnic"].aliases == ["FernvalePolytechnic"]
+    assert ents["Brightforge Robotics Co., LTD"].aliases == ["Brightforge Robotics Co.LTD"]

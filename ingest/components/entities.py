@@ -92,6 +92,9 @@ class EntityResolver:
         ents: list[_Ent] = []
         index: dict[str, _Ent] = {}
         bags: dict[frozenset[str], _Ent] = {}
+        # web text glues and splits words ("ShenzhenPolytechnic", "Yang Ke" and
+        # "Yangke"): a name equal to a known one but for its spaces is that one
+        glued: dict[str, _Ent] = {}
 
         def new(m: Mention, text: str, t: EntityType | None) -> _Ent:
             e = _Ent(t, text, m.start, m.head, unit=m.unit, headed=m.kind == "name")
@@ -104,6 +107,7 @@ class EntityResolver:
             if k != _key(e.name) and m.kind not in ("desc", "ref") and text not in e.aliases:
                 e.aliases.append(text)
             index.setdefault(k, e)
+            glued.setdefault(k.replace(" ", ""), e)
             if e.type is None and m.type is not None:
                 e.type = m.type
             if e.unit and not m.unit and m.type is not None:
@@ -117,7 +121,11 @@ class EntityResolver:
             k = _key(text)
             if not k:
                 continue
-            e = index.get(k) or (bags.get(_bag(text, m.type)) if m.type not in (None, EntityType.PERSON) else None)
+            e = index.get(k)
+            if e is None and (e := glued.get(k.replace(" ", ""))) is not None and k.count(" ") > _key(e.name).count(" "):
+                e.aliases.append(e.name)  # the spaced form names it: "Huawei Technology Co., LTD", not "...Co.LTD"
+                e.name = text
+            e = e or (bags.get(_bag(text, m.type)) if m.type not in (None, EntityType.PERSON) else None)
             if e is None and m.kind == "acronym":
                 e = _acronym_owner(text, ents)
             if e is None and m.type is not EntityType.PLACE:
@@ -139,6 +147,7 @@ class EntityResolver:
             for extra in (*m.parts, *([m.alias] if m.alias else [])):
                 if extra and _key(extra) not in index:
                     index[_key(extra)] = e
+                    glued.setdefault(_key(extra).replace(" ", ""), e)
                     if extra not in e.aliases and _key(extra) != _key(e.name):
                         e.aliases.append(extra)
         for e in ents:
