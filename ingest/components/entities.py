@@ -122,9 +122,11 @@ class EntityResolver:
             if not k:
                 continue
             e = index.get(k)
-            if e is None and (e := glued.get(k.replace(" ", ""))) is not None and k.count(" ") > _key(e.name).count(" "):
-                e.aliases.append(e.name)  # the spaced form names it: "Huawei Technology Co., LTD", not "...Co.LTD"
-                e.name = text
+            if e is None:
+                e = glued.get(k.replace(" ", ""))
+                if e is not None and k.count(" ") > _key(e.name).count(" "):
+                    e.aliases.append(e.name)  # the spaced form names it: "Huawei Technology Co., LTD", not "...Co.LTD"
+                    e.name = text
             e = e or (bags.get(_bag(text, m.type)) if m.type not in (None, EntityType.PERSON) else None)
             if e is None and m.kind == "acronym":
                 e = _acronym_owner(text, ents)
